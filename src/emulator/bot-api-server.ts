@@ -1858,14 +1858,7 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
     replyTo: StoredMessage | undefined,
     markup: ParsedMarkup | undefined,
   ): StoredMessage {
-    const message: TgMessage = {
-      message_id: room.nextMessageId++,
-      date: this.unixNow(),
-      chat: clone(room.chat),
-      ...clone(content),
-    };
-    if (room.chat.type === 'channel') message.sender_chat = clone(room.chat);
-    else message.from = clone(bot.user);
+    const message = this.newMessage(room, room.chat.type === 'channel' ? undefined : bot.user, content);
     if (replyTo !== undefined) message.reply_to_message = stripReply(replyTo.message);
     if (markup?.kind === 'inline') message.reply_markup = clone(markup.markup);
     const stored: StoredMessage = {
@@ -1898,6 +1891,14 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
     return stored;
   }
 
+  // Keys in Telegram's order (message_id, from or sender_chat, chat, date, content) for readable logs.
+  private newMessage(room: Room, from: TgUser | undefined, content: Partial<TgMessage>): TgMessage {
+    const head: Record<string, unknown> = { message_id: room.nextMessageId++ };
+    if (from === undefined) head.sender_chat = clone(room.chat);
+    else head.from = clone(from);
+    return { ...head, chat: clone(room.chat), date: this.unixNow(), ...clone(content) } as TgMessage;
+  }
+
   private postUserMessage(
     room: Room,
     user: TgUser,
@@ -1911,14 +1912,7 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
         throw new EmulatorError(`no message ${options.replyTo} to reply to in chat ${room.chat.id}`);
       }
     }
-    const message: TgMessage = {
-      message_id: room.nextMessageId++,
-      date: this.unixNow(),
-      chat: clone(room.chat),
-      ...clone(content),
-    };
-    if (room.chat.type === 'channel') message.sender_chat = clone(room.chat);
-    else message.from = clone(user);
+    const message = this.newMessage(room, room.chat.type === 'channel' ? undefined : user, content);
     if (replyTo !== undefined) message.reply_to_message = stripReply(replyTo.message);
     const stored: StoredMessage = { message, addressedTo: new Set(), deleted: false };
     room.messages.set(message.message_id, stored);
