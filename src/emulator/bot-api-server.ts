@@ -52,6 +52,7 @@ import {
 
 export type { TelegramLimits } from './flood.js';
 export type * from './types.js';
+export type { AmpersandPolicy, BotCommand } from './validation.js';
 export { ApiError } from './validation.js';
 
 /** Options of {@link createBotApiServer}. */
