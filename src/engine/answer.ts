@@ -1,0 +1,529 @@
+/**
+ * The answer engine: question → read → retrieve → rank → decide → compose. Pure: no I/O, no
+ * Telegram; the same engine serves the bot, the CLI and the benchmark.
+ */
+import type { Knowledge } from '../knowledge/load.js';
+import type { Region } from '../knowledge/schema.js';
+import { buildEntries, type Entry, formatDate, refOf } from './entries.js';
+import { normalizeText } from './normalize.js';
+import { createQuestionReader, type Intent, type ParsedQuestion } from './query.js';
+import { buildIndex, type Scored, type WeightedTerm } from './retrieve.js';
+import { excerptAround, sentencesOf, termsOf, trimNumber, truncateAtBoundary } from './text.js';
+import type { Answer, AnswerPart, AskContext, EntryKind, EntryRef, NoAnswer } from './types.js';
+import { createUnreportedDetector } from './unreported.js';
+
+/** Options of the engine; the defaults are tuned on the project's question sets. */
+export interface AnswerEngineOptions {
+  /** The bot's username, so that "@Bot 问题" is read as "问题". */
+  readonly botUsername?: string;
+  /** Longer questions are refused with a message rather than searched. */
+  readonly maxQuestionLength?: number;
+  /** The least coverage of the question's rare words for an answer (0..1). */
+  readonly minCoverage?: number;
+  /** Lead length in characters. */
+  readonly leadLength?: number;
+}
+
+/** The full text of an entry, for the "完整回答" button and the CLI. */
+export interface EntryDetail {
+  readonly ref: EntryRef;
+  readonly title: string;
+  /** The question as the reporter asked it (turns only). */
+  readonly asked?: string;
+  readonly text: string;
+  readonly speaker?: AnswerPart['speaker'];
+  readonly citation: AnswerPart['citation'];
+}
+
+/** Answers questions about the knowledge it was created with. */
+export interface AnswerEngine {
+  answer(question: string, context?: AskContext): Answer;
+  /** Answers with one entry, as if its example question was asked (buttons, related taps). */
+  answerEntry(id: string): Answer | undefined;
+  /** The full text of an entry (a turn's whole answer, a story), or undefined for an unknown id. */
+  detail(id: string): EntryDetail | undefined;
+  /** A reference to an entry by id (for buttons), or undefined. */
+  ref(id: string): EntryRef | undefined;
+  /** A few example questions, for /start and the empty inline query. */
+  examples(): readonly EntryRef[];
+  /** What the knowledge holds for a region: its facts' indicators, for "not reported" answers. */
+  indicatorsOf(regionId: string): readonly EntryRef[];
+  /** The regions known, and the counts of what is known. */
+  readonly regions: readonly Region[];
+  readonly size: {
+    readonly articles: number;
+    readonly entries: number;
+    readonly facts: number;
+    readonly turns: number;
+  };
+  /** The sources: one citation per article. */
+  readonly sources: readonly { readonly id: string; readonly about: string }[];
+}
+
+export const DEFAULT_OPTIONS = {
+  maxQuestionLength: 500,
+  minCoverage: 0.5,
+  leadLength: 300,
+} as const;
+
+// How much each kind of entry suits each kind of question.
+const INTENT_PRIOR: Record<Intent, Partial<Record<EntryKind, number>>> = {
+  figure: { fact: 1.35, turn: 0.75, interview: 0.6, story: 0.8, background: 0.85, person: 0.5, source: 0.5 },
+  howwhat: { fact: 0.8, turn: 1.35, interview: 0.9, story: 1, background: 0.9, person: 0.5, source: 0.5 },
+  who: { fact: 0.5, turn: 0.6, interview: 1, story: 0.8, background: 0.6, person: 2, source: 1.2 },
+  where: { fact: 0.9, turn: 0.6, interview: 0.6, story: 0.7, background: 1.5, person: 1.2, source: 1 },
+  when: { fact: 1, turn: 0.7, interview: 0.8, story: 0.8, background: 0.9, person: 0.7, source: 1.6 },
+  general: { fact: 1, turn: 1, interview: 0.9, story: 1, background: 1, person: 0.8, source: 0.8 },
+};
+
+/** Creates an engine over a loaded knowledge base (validated by `loadKnowledge`). */
+export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOptions = {}): AnswerEngine {
+  const opts = { ...DEFAULT_OPTIONS, ...options };
+  const set = buildEntries(knowledge);
+  const index = buildIndex(set.entries);
+  const people = knowledge.articles.flatMap((a) => a.people);
+  const articleYear = Math.max(...knowledge.articles.map((a) => Number(a.source.date.slice(0, 4))));
+  const reader = createQuestionReader(set.regions, people, articleYear);
+  const facts = set.entries.filter((e) => e.kind === 'fact');
+  const sources = set.entries.filter((e) => e.kind === 'source');
+
+  const examples = pickExamples(set.entries, knowledge);
+  const unreported = createUnreportedDetector(set.entries);
+
+  const engine: AnswerEngine = {
+    regions: set.regions,
+    size: {
+      articles: knowledge.articles.length,
+      entries: set.entries.length,
+      facts: facts.length,
+      turns: set.entries.filter((e) => e.kind === 'turn').length,
+    },
+    sources: sources.map((s) => ({ id: s.id, about: s.about ?? '' })),
+    examples: () => examples,
+    ref: (id) => {
+      const e = set.byId.get(id);
+      return e ? refOf(e) : undefined;
+    },
+    detail: (id) => {
+      const e = set.byId.get(id);
+      if (!e) return undefined;
+      return {
+        ref: refOf(e),
+        title: e.turn ? `${e.region?.name ?? ''} · ${e.turn.topic}` : e.label,
+        ...(e.turn ? { asked: `${e.turn.reporter}：${e.turn.question}` } : {}),
+        text: e.kind === 'fact' ? e.body : e.body,
+        ...(e.speaker ? { speaker: e.speaker } : {}),
+        citation: e.citation,
+      };
+    },
+    answerEntry: (id) => {
+      const entry = set.byId.get(id);
+      if (!entry) return undefined;
+      const q = entry.exampleQuestion;
+      return answered(q, reader.read(q), [{ entry, score: 1, coverage: 1 }], [], []);
+    },
+    indicatorsOf: (regionId) => facts.filter((f) => f.region?.id === regionId).map(refOf),
+    answer: (question, context) => {
+      try {
+        return answerOne(question, context);
+      } catch {
+        // A bug in the engine must not take a user's question down with it.
+        return none(String(question ?? ''), 'off-topic', []);
+      }
+    },
+  };
+
+  function none(
+    question: string,
+    reason: NoAnswer['reason'],
+    suggestions: readonly EntryRef[],
+    extra: Partial<NoAnswer> = {},
+  ): NoAnswer {
+    return { kind: 'none', question, reason, suggestions, confidence: 0, ...extra };
+  }
+
+  function answerOne(question: string, context?: AskContext): Answer {
+    const q = typeof question === 'string' ? question : '';
+    if (!q.trim()) return none(q, 'empty', examples);
+    if (q.length > opts.maxQuestionLength) return none(q, 'too-long', examples);
+
+    let parsed = reader.read(q, opts.botUsername);
+    parsed = followUp(parsed, context);
+    const { results, terms } = index.search({ text: parsed.searchText, synonyms: parsed.synonyms });
+
+    if (parsed.smallTalk) return none(q, parsed.smallTalk, examples);
+    if (terms.length === 0 && parsed.regions.length === 0) {
+      return none(q, 'off-topic', examples);
+    }
+
+    // A region named and nothing else: its overview.
+    if (terms.length === 0 && parsed.regions.length > 0) {
+      const region = parsed.regions[0] as Region;
+      const overview = set.entries.find((e) => e.kind === 'background' && e.region?.id === region.id);
+      if (overview) return answered(q, parsed, [{ entry: overview, score: 1, coverage: 1 }], terms, results);
+    }
+
+    const ranked = rank(results, parsed);
+    const best = ranked[0];
+    const region = parsed.regions[0];
+
+    // Another place (云南, 北京) and none of ours: the article reports nothing about it, unless the
+    // entry found names that place itself (北京西城区 in a 兴和县 answer).
+    if (parsed.otherPlaces.length > 0 && parsed.regions.length === 0) {
+      const text = best ? best.entry.fields.map((f) => f.text).join(' ') : '';
+      if (!parsed.otherPlaces.every((p) => text.includes(p))) {
+        return none(q, 'off-topic', examples, best ? { best: { id: best.entry.id, score: best.score } } : {});
+      }
+    }
+
+    // A figure the article does not report (GDP, 总人口, 房价 …) is declined on the indicator asked,
+    // whatever the scores say: the nearest figure of another indicator would be a wrong answer.
+    const asked = unreported.detect(
+      parsed.text,
+      parsed.regions.map((r) => r.id),
+    );
+    if (asked) return notReported(q, parsed, asked, best);
+
+    // A region named, and the best match is another region's: the article reports it only there.
+    const named = parsed.regions.filter((r) => r.level !== '自治区');
+    const bestRegion = best?.entry.region;
+    if (
+      best &&
+      named.length > 0 &&
+      bestRegion &&
+      !named.some((r) => r.id === bestRegion.id) &&
+      best.coverage >= opts.minCoverage
+    ) {
+      return notReported(q, parsed, best.entry.label, best);
+    }
+
+    // "叫什么名字" asks for a person: a turn that mentions a role (旗长) does not name anyone.
+    if (best && parsed.nameAsked && best.entry.kind !== 'person' && best.entry.kind !== 'interview') {
+      return none(q, 'off-topic', examples, {
+        best: { id: best.entry.id, score: best.score },
+        confidence: best.coverage,
+      });
+    }
+
+    if (!best || best.coverage < opts.minCoverage) {
+      if (
+        region &&
+        region.level !== '自治区' &&
+        (parsed.intent === 'figure' || parsed.intent === 'general')
+      ) {
+        return notReported(q, parsed, undefined, best);
+      }
+      return none(
+        q,
+        'off-topic',
+        examples,
+        best ? { best: { id: best.entry.id, score: best.score }, confidence: best.coverage } : {},
+      );
+    }
+
+    // Both regions: named together (a comparison), or neither named and both fit.
+    const pair = pairAcrossRegions(ranked, parsed);
+    if (pair) {
+      if (parsed.intent === 'figure' || parsed.comparison || pair.every((p) => p.entry.kind === 'fact')) {
+        return answered(q, parsed, pair, terms, ranked);
+      }
+      return {
+        kind: 'ambiguous',
+        question: q,
+        prompt: `两个地方都谈到了这个问题：${pair.map((p) => p.entry.region?.name).join('和')}。您想看哪一个？`,
+        options: pair.map((p) => refOf(p.entry)),
+        confidence: best.coverage,
+      };
+    }
+    return answered(q, parsed, [best], terms, ranked);
+  }
+
+  /** "那兴和县呢？" after a question about 克什克腾旗: the same question, of the other region. */
+  function followUp(parsed: ParsedQuestion, context?: AskContext): ParsedQuestion {
+    const prev = context?.previous;
+    if (!prev || parsed.regions.length === 0) return parsed;
+    const rest = parsed.searchText.replace(/那么?|还有|呢|的|怎么样|又|情况/g, '').trim();
+    if (rest.length > 0) return parsed;
+    const previous = reader.read(prev.question, opts.botUsername);
+    if (!previous.searchText) return parsed;
+    return {
+      ...previous,
+      regions: parsed.regions,
+      text: `${parsed.regions[0]?.name ?? ''}${previous.searchText}`,
+    };
+  }
+
+  function rank(results: readonly Scored[], parsed: ParsedQuestion): Scored[] {
+    const named = new Set(parsed.regions.map((r) => r.id));
+    const prior = INTENT_PRIOR[parsed.intent];
+    const phraseText = parsed.searchText;
+    return results
+      .map((r) => {
+        // Coordination: an entry holding all of the question beats one holding a part of it often.
+        let score = (r.score + phraseBonus(r.entry, phraseText)) * (prior[r.entry.kind] ?? 1) * r.coverage;
+        const region = r.entry.region;
+        if (named.size > 0) {
+          if (region && named.has(region.id)) score *= 1.2;
+          else if (region && region.level !== '自治区') score *= 0.25;
+          else score *= 0.6;
+        }
+        const fact = r.entry.fact;
+        if (fact && parsed.period) score *= fact.status === parsed.period ? 1.25 : 0.8;
+        if (fact && parsed.year) {
+          if (fact.period.includes(parsed.year)) score *= 1.3;
+          else if (/^\d{4}$/.test(fact.period)) score *= 0.75;
+        }
+        return { ...r, score };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /** The best entry of each of two regions when the question fits both about equally. */
+  function pairAcrossRegions(ranked: readonly Scored[], parsed: ParsedQuestion): Scored[] | undefined {
+    const best = ranked[0];
+    if (!best?.entry.region || best.entry.region.level === '自治区') return undefined;
+    const named = parsed.regions.filter((r) => r.level !== '自治区');
+    if (named.length === 1) return undefined;
+    const wanted = named.length >= 2 ? new Set(named.map((r) => r.id)) : undefined;
+    const firstOf = (regionId: string) =>
+      ranked.find((r) => r.entry.region?.id === regionId && r.entry.kind === best.entry.kind);
+    const others = [
+      ...new Set(ranked.map((r) => r.entry.region?.id).filter((id): id is string => !!id)),
+    ].filter((id) => id !== best.entry.region?.id && (!wanted || wanted.has(id)));
+    for (const id of others) {
+      const other = firstOf(id);
+      if (!other || other.entry.region?.level === '自治区') continue;
+      const close = other.score >= best.score * (wanted || parsed.comparison ? 0.3 : 0.75);
+      if (close && other.coverage >= opts.minCoverage * (wanted ? 0.8 : 1)) return [best, other];
+    }
+    return undefined;
+  }
+
+  function notReported(
+    q: string,
+    parsed: ParsedQuestion,
+    asked: string | undefined,
+    best: Scored | undefined,
+  ): NoAnswer {
+    const region = parsed.regions.find((r) => r.level !== '自治区') ?? parsed.regions[0];
+    const suggestions = region ? engine.indicatorsOf(region.id).slice(0, 8) : examples;
+    return none(q, 'not-reported', suggestions, {
+      ...(region ? { regionName: region.name } : {}),
+      ...(asked ? { asked } : {}),
+      ...(best ? { best: { id: best.entry.id, score: best.score }, confidence: best.coverage } : {}),
+    });
+  }
+
+  function answered(
+    q: string,
+    parsed: ParsedQuestion,
+    chosen: readonly Scored[],
+    terms: readonly WeightedTerm[],
+    ranked: readonly Scored[],
+  ): Answer {
+    const parts = chosen.map((c) => compose(c, parsed, terms));
+    const first = chosen[0] as Scored;
+    const check = parsed.check ? checkFigure(parsed.check, chosen[0]?.entry) : undefined;
+    const comparison =
+      chosen.length === 2 && parsed.comparison ? compare(chosen[0]?.entry, chosen[1]?.entry) : undefined;
+    return {
+      kind: 'answered',
+      question: q,
+      parts,
+      ...(comparison ? { comparison } : {}),
+      ...(check ? { check } : {}),
+      related: relatedOf(
+        chosen.map((c) => c.entry),
+        ranked,
+      ),
+      confidence: first.coverage,
+    };
+  }
+
+  function compose(c: Scored, parsed: ParsedQuestion, terms: readonly WeightedTerm[]): AnswerPart {
+    const e = c.entry;
+    const fact = e.fact;
+    const regionName = e.region?.name;
+    let headline: string;
+    let lead: string;
+    if (fact) {
+      headline = `${regionName ? `${regionName} · ` : ''}${fact.indicator} ${fact.values.map((v) => v.text).join('、')}`;
+      lead = excerptAround(e.body, fact.quote, 120);
+    } else if (e.kind === 'person' || e.kind === 'source') {
+      headline = e.label;
+      lead = e.body;
+    } else {
+      headline = `${regionName ? `${regionName} · ` : ''}${e.label}`;
+      lead = bestSentences(e.body, terms, opts.leadLength);
+    }
+    void parsed;
+    return {
+      entry: refOf(e),
+      headline,
+      lead,
+      figures: fact
+        ? fact.values.map((v) => ({
+            text: v.text,
+            value: v.value,
+            unit: v.unit,
+            ...(v.label ? { label: v.label } : {}),
+          }))
+        : [],
+      ...(fact ? { period: fact.period, status: fact.status } : {}),
+      ...(e.speaker ? { speaker: e.speaker } : {}),
+      citation: e.citation,
+      score: round(c.score),
+    };
+  }
+
+  function relatedOf(chosen: readonly Entry[], ranked: readonly Scored[]): EntryRef[] {
+    const ids = new Set(chosen.map((e) => e.id));
+    const out: EntryRef[] = [];
+    const add = (e: Entry | undefined) => {
+      if (e && !ids.has(e.id) && out.length < 4) {
+        ids.add(e.id);
+        out.push(refOf(e));
+      }
+    };
+    for (const e of chosen)
+      for (const id of e.relatedIds) if (set.byId.get(id)?.kind === 'turn') add(set.byId.get(id));
+    for (const e of chosen) if (e.fact) add(counterpart(e));
+    const top = ranked[0]?.score ?? 0;
+    for (const r of ranked.slice(0, 6)) if (r.score >= top * 0.4) add(r.entry);
+    return out;
+  }
+
+  /** The plan next to a result, or the result next to a plan, of the same region and indicator. */
+  function counterpart(e: Entry): Entry | undefined {
+    const fact = e.fact;
+    if (!fact) return undefined;
+    const words = new Set(termsOf(fact.indicator.replace(/\d{4}年|计划|目标/g, '')));
+    let best: Entry | undefined;
+    let bestShared = 0;
+    for (const f of facts) {
+      if (f.region?.id !== e.region?.id || !f.fact || f.fact.status === fact.status) continue;
+      const shared = termsOf(f.fact.indicator).filter((t) => words.has(t)).length;
+      if (shared > bestShared && shared >= Math.min(2, words.size)) {
+        best = f;
+        bestShared = shared;
+      }
+    }
+    return best;
+  }
+
+  return engine;
+}
+
+/**
+ * A bonus for the entry's key phrases (indicator, ask phrases, topic, name) standing whole in the
+ * question: 污水处理率 asked is worth more than its bigrams scattered in a long answer.
+ */
+function phraseBonus(entry: Entry, text: string): number {
+  const hits = entry.phrases.filter((p) => p.length >= 2 && text.includes(p));
+  const longest = hits.filter((p) => !hits.some((q) => q !== p && q.includes(p)));
+  return longest.reduce((s, p) => s + 1.5 * (p.length - 1), 0);
+}
+
+/** The sentences of `body` that hold most of the question's weight, with the opening for context. */
+function bestSentences(body: string, terms: readonly WeightedTerm[], max: number): string {
+  const sentences = sentencesOf(body);
+  if (sentences.length === 0) return '';
+  const weights = new Map(terms.filter((t) => t.known).map((t) => [t.term, t.idf]));
+  const scores = sentences.map((s) => {
+    let sum = 0;
+    for (const t of new Set(termsOf(s))) sum += weights.get(t) ?? 0;
+    return sum;
+  });
+  const picked = new Set<number>();
+  let bestAt = 0;
+  scores.forEach((s, i) => {
+    if (s > (scores[bestAt] ?? 0)) bestAt = i;
+  });
+  let used = 0;
+  const take = (i: number) => {
+    const s = sentences[i] ?? '';
+    if (picked.has(i) || used + s.length > max) return false;
+    picked.add(i);
+    used += s.length;
+    return true;
+  };
+  if (!take(bestAt)) return truncateAtBoundary(sentences[bestAt] ?? '', max);
+  // Then the opening sentences, which state the answer's thesis, while they fit.
+  for (let i = 0; i < sentences.length && i < bestAt; i++) if (!take(i)) break;
+  for (let i = bestAt + 1; i < sentences.length; i++) if (!take(i)) break;
+  const order = [...picked].sort((a, b) => a - b);
+  let out = '';
+  order.forEach((i, k) => {
+    if (k > 0 && i !== (order[k - 1] ?? -1) + 1) out += '……';
+    out += sentences[i];
+  });
+  if ((order.at(-1) ?? 0) < sentences.length - 1) out += '……';
+  return out;
+}
+
+function checkFigure(check: NonNullable<ParsedQuestion['check']>, entry: Entry | undefined) {
+  const fact = entry?.fact;
+  if (!fact) return undefined;
+  const asked = trimNumber(check.number);
+  const correct = fact.values.some((v) => trimNumber(String(v.value)) === asked || v.text.startsWith(asked));
+  return { asked: check.text, correct };
+}
+
+/** 名 and 人 both count people; a figure's unit for comparing. */
+function unitClass(unit: string): string {
+  return unit === '名' ? '人' : unit;
+}
+
+/**
+ * Which of two facts is larger, stated only when they are comparable: the same unit, both results
+ * or both targets, of the same period. Otherwise, why they are not directly comparable.
+ */
+function compare(a: Entry | undefined, b: Entry | undefined): string | undefined {
+  const fa = a?.fact;
+  const fb = b?.fact;
+  if (!a || !b || !fa || !fb) return undefined;
+  // The pair of values with a common unit (6199人 and 2847名), if there is one.
+  let va = fa.values[0];
+  let vb = fb.values[0];
+  outer: for (const x of fa.values) {
+    for (const y of fb.values) {
+      if (unitClass(x.unit) === unitClass(y.unit)) {
+        va = x;
+        vb = y;
+        break outer;
+      }
+    }
+  }
+  if (!va || !vb) return undefined;
+  const status = (f: typeof fa) => (f.status === 'target' ? '计划目标' : '已完成的数字');
+  const reasons: string[] = [];
+  if (unitClass(va.unit) !== unitClass(vb.unit)) reasons.push(`单位不同（${va.text} 与 ${vb.text}）`);
+  if (fa.status !== fb.status) reasons.push(`一个是${status(fa)}，一个是${status(fb)}`);
+  if (fa.period !== fb.period) reasons.push(`时期不同（${fa.period} 与 ${fb.period}）`);
+  if (reasons.length > 0) return `两个数字不能直接比较：${reasons.join('；')}。`;
+  const basis = fa.indicator === fb.indicator ? '' : `（口径：${fa.indicator} / ${fb.indicator}）`;
+  if (va.value === vb.value) return `${a.region?.name}和${b.region?.name}的数字相同（${va.text}）${basis}。`;
+  const [hi, lo, hv, lv] = va.value > vb.value ? [a, b, va, vb] : [b, a, vb, va];
+  return `${hi.region?.name}（${hv.text}）多于${lo.region?.name}（${lv.text}）${basis}。`;
+}
+
+function pickExamples(entries: readonly Entry[], knowledge: Knowledge): EntryRef[] {
+  const out: EntryRef[] = [];
+  for (const a of knowledge.articles) {
+    for (const iv of a.interviews) {
+      const turn = entries.find((e) => e.id === iv.turns[0]?.id);
+      const summaryFacts = entries.filter(
+        (e) => e.fact && e.region?.id === iv.region && iv.summary.includes(e.fact.quote),
+      );
+      if (turn) out.push(refOf(turn));
+      for (const f of summaryFacts.slice(0, 2)) out.push(refOf(f));
+    }
+  }
+  return out.slice(0, 6);
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+export { formatDate };

@@ -1,0 +1,313 @@
+/**
+ * Reading a question: clean it up, find the regions it names (they filter, they are not search
+ * words), what kind of answer it wants (a figure, an official's account, a person, a place or date),
+ * whether it asks for a plan or a result, and the words left to search with.
+ */
+import type { Region } from '../knowledge/schema.js';
+import { ENGLISH, OTHER_PLACES, SYNONYMS } from './lexicon.js';
+import {
+  arabizeNumerals,
+  createPinyinMatcher,
+  createPlaceNameCorrector,
+  normalizeText,
+  stripAddressing,
+  stripPoliteness,
+} from './normalize.js';
+
+/** What a question wants back. */
+export type Intent = 'figure' | 'howwhat' | 'who' | 'where' | 'when' | 'general';
+
+/** A question, read. */
+export interface ParsedQuestion {
+  /** The question as normalized (simplified, half-width, numerals as digits, names corrected). */
+  readonly text: string;
+  /** The regions named, most specific first. */
+  readonly regions: readonly Region[];
+  readonly intent: Intent;
+  /** 今年/计划/目标 → 'target'; 去年/已经/完成 → 'actual'. */
+  readonly period?: 'target' | 'actual';
+  /** Asks to compare or list several (哪个多, 分别, 对比). */
+  readonly comparison: boolean;
+  /** A yes/no check of a figure (是不是161个). */
+  readonly check?: { readonly number: string; readonly text: string };
+  /** The text left to search: region names, question words, periods and particles taken out. */
+  readonly searchText: string;
+  /** Colloquial words of `searchText` and the newspaper's words for them. */
+  readonly synonyms: readonly Synonym[];
+  /** A year the question asks about (去年 → the year before the article's), for matching periods. */
+  readonly year?: string;
+  /** Places named that are not regions of the knowledge (云南, 北京). */
+  readonly otherPlaces: readonly string[];
+  /** Asks for someone's name (叫什么名字, 姓名). */
+  readonly nameAsked: boolean;
+  /** Greeting or thanks only. */
+  readonly smallTalk?: 'greeting' | 'thanks';
+}
+
+/** A word of the question and other words that mean the same (花钱 → 支出, 投资, 资金). */
+export interface Synonym {
+  readonly span: string;
+  readonly alternatives: readonly string[];
+}
+
+/** Reads questions against a set of regions. */
+export interface QuestionReader {
+  read(question: string, botUsername?: string): ParsedQuestion;
+}
+
+const FIGURE =
+  /多少|几[个户人名所套只项间次成倍口岁年万亿千百]|几多|比例|比重|占比|多大|多高|多长|多远|多重|多快|[^效功频概]率|数量|数目|数字|金额|规模|总数|总额|总量|人数|户数|面积|百分之|哪年|哪一年|何年|几年|收入|支出|投资|资金|贷款|增长|增幅/;
+const HOWWHAT =
+  /怎么|怎样|怎麼|如何|哪些|什么样|啥样|措施|做法|经验|举措|办法|方法|咋|为什么|为何|介绍|谈谈|说说|讲讲|聊聊|情况|成效|效果|打算|思路|安排|模式|机制|探索|工作|亮点|特色|措[施]|干了啥|做了啥|做了什么|有何/;
+const WHO = /谁|哪位|哪个人|什么人|名字|叫什么|记者|作者|编辑|主编|制图|策划|采访了|对话人/;
+const WHERE =
+  /哪里|哪儿|在哪|什么地方|啥地方|位置|位于|地处|交界|地理|哪个市|哪个盟|哪个省|归哪|隶属|属于哪|哪个村|哪个镇|哪个小区|住在|家住/;
+const WHEN =
+  /什么时候|啥时候|哪天|哪一天|日期|几号|几月|哪期|哪一期|哪版|第几版|哪一版|哪份报|什么报|出处|来源|发表|刊登|刊发|登在/;
+const TARGET = /今年|计划|目标|将要|打算|预计|力争|明年|接下来|下一步|未来|要完成|要实现|任务是|准备/;
+const ACTUAL = /去年|已经|已|实现了|完成了|达到了|做到了|过去|上一年|前年|成效|成果|取得/;
+const COMPARE =
+  /哪个|哪一个|哪边|谁的|谁家|谁更|更多|更高|更大|更少|分别|对比|比较|相比|比一比|差多少|两个|两地|两县|两旗|二者|两者|各是|各有|各自/;
+const CHECK = /是不是|是否|对不对|对吗|对么|没错吧|吗|么/;
+
+// Question words, particles and fillers: they say how to answer, not what about.
+const FILLER = [
+  '是多少',
+  '有多少',
+  '还有多少',
+  '一共有多少',
+  '一共',
+  '总共',
+  '多少',
+  '是几',
+  '有几',
+  '几个',
+  '几',
+  '怎么样',
+  '怎么',
+  '怎样',
+  '如何',
+  '哪些',
+  '什么',
+  '是不是',
+  '是否',
+  '请问',
+  '问一下',
+  '一下',
+  '告诉我',
+  '我想知道',
+  '想知道',
+  '我想了解',
+  '了解',
+  '查询',
+  '查一下',
+  '能不能',
+  '可以',
+  '有没有',
+  '大概',
+  '大约',
+  '具体',
+  '到底',
+  '究竟',
+  '一些',
+  '这个',
+  '那个',
+  '他们',
+  '我们',
+  '你们',
+  '相关',
+  '方面',
+  '关于',
+  '情况',
+  '数据',
+  '数字',
+  '啥',
+  '咋',
+  '吗',
+  '呢',
+  '吧',
+  '啊',
+  '呀',
+  '嘛',
+  '哦',
+  '了',
+  '的',
+  '是',
+  '请',
+  '叫啥名字',
+  '叫什么名字',
+  '叫什么',
+  '叫啥',
+  '名字',
+  '是谁',
+  '谁',
+  '哪位',
+  '哪个',
+  '哪些人',
+  '那篇',
+  '这篇',
+  '那个',
+  '这一',
+  '那一',
+  '这期',
+  '那期',
+  '一下子',
+  '现在',
+  '目前',
+  '当时',
+  '哈',
+  '嗯',
+  '咱们',
+  '咱',
+  '俺们',
+  '俺',
+  '大家',
+];
+const FILLER_RE = new RegExp(
+  [...FILLER]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|'),
+  'g',
+);
+const GREETING =
+  /^(你好|您好|嗨|哈喽|哈啰|hello|hi|hey|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早安|晚安|喂|有人吗|bot|机器人)+$/;
+const THANKS =
+  /^(谢谢|多谢|感谢|谢了|thanks|thank you|thx|好的|ok|okay|明白了|知道了|收到|了解了|辛苦了|再见|拜拜|bye)+$/;
+
+/** Builds a question reader for these regions (names, aliases, pinyin, near-miss spellings). */
+export function createQuestionReader(
+  regions: readonly Region[],
+  people: readonly { name: string; region?: string }[],
+  articleYear = new Date().getFullYear(),
+): QuestionReader {
+  const names = regions.flatMap((r) => [r.name, ...r.aliases]);
+  const correct = createPlaceNameCorrector(names);
+  const pinyin = createPinyinMatcher(regions);
+  // Longest names first so that 克什克腾旗 wins over 克什克腾.
+  const mentions = regions
+    .flatMap((r) => [r.name, ...r.aliases].map((n) => ({ n: normalizeText(n), r })))
+    .sort((a, b) => b.n.length - a.n.length);
+  const personRegion = people
+    .filter((p) => p.region)
+    .map((p) => ({ n: p.name, r: regions.find((r) => r.id === p.region) }))
+    .filter((x): x is { n: string; r: Region } => x.r !== undefined);
+
+  return {
+    read(question, botUsername) {
+      let text = normalizeText(stripAddressing(question, botUsername));
+      const polite = stripPoliteness(text);
+      const smallTalk = smallTalkOf(text);
+      text = arabizeNumerals(correct(polite));
+
+      const found: Region[] = [];
+      const hint = pinyin(text);
+      if (hint) {
+        const r = regions.find((x) => x.id === hint.regionId);
+        if (r) found.push(r);
+        text = text.replace(hint.matched, ` ${r?.name ?? ''} `);
+      }
+      let searchText = text;
+      for (const { n, r } of mentions) {
+        if (!n || !searchText.includes(n)) continue;
+        if (!found.includes(r)) found.push(r);
+        // 兴和县委书记: the name goes, the 县委 of the role stays.
+        const suffix = /[旗县]$/.test(n) ? n.slice(-1) : '';
+        searchText = searchText.split(`${n}委`).join(` ${suffix}委`).split(n).join(' ');
+      }
+      // A person named brings their region along (边中悦 → 克什克腾旗), but stays a search word.
+      for (const { n, r } of personRegion) if (text.includes(n) && !found.includes(r)) found.push(r);
+      // The autonomous region is context, not a filter, when a county is named too.
+      const specific = found.filter((r) => r.level !== '自治区');
+      const regionsNamed = specific.length > 0 ? specific : found;
+
+      const intent = intentOf(text);
+      const checkMatch = /(\d+(?:\.\d+)?)\s*(%|[\u4e00-\u9fff]{0,4})/.exec(text);
+      const check =
+        CHECK.test(text) && checkMatch && /是不是|是否|对不对|对吗|吗|么/.test(text)
+          ? { number: checkMatch[1] ?? '', text: checkMatch[0] }
+          : undefined;
+      const year = yearOf(text, articleYear);
+      const yearPeriod = year === undefined ? undefined : Number(year) >= articleYear ? 'target' : 'actual';
+      const period = TARGET.test(text) ? 'target' : ACTUAL.test(text) ? 'actual' : yearPeriod;
+
+      const otherPlaces = [...new Set(text.match(OTHER_PLACES) ?? [])];
+      searchText = searchText.replace(PERIOD_WORDS, ' ');
+      // English words of the domain are read as their Chinese; other English words are noise.
+      for (const [pattern, words] of ENGLISH)
+        searchText = searchText.replace(new RegExp(pattern.source, 'g'), ` ${words} `);
+      searchText = searchText.replace(ENGLISH_FILLER, ' ');
+      if (COMPARE.test(text)) searchText = searchText.replace(COMPARE_WORDS, ' ');
+      searchText = stripFillers(searchText);
+      // Colloquial words: each may be held as itself or as one of the newspaper's words for it.
+      const synonyms: Synonym[] = [];
+      for (const [pattern, words] of SYNONYMS) {
+        for (const m of searchText.matchAll(new RegExp(pattern.source, 'g'))) {
+          synonyms.push({ span: m[0], alternatives: words.split(/\s+/) });
+        }
+      }
+      return {
+        text,
+        regions: regionsNamed,
+        intent,
+        ...(period ? { period } : {}),
+        comparison: COMPARE.test(text),
+        nameAsked: /名字|姓名|叫什么|叫啥|姓什么|姓啥/.test(text),
+        ...(check ? { check } : {}),
+        searchText,
+        synonyms,
+        ...(year ? { year } : {}),
+        otherPlaces,
+        ...(smallTalk ? { smallTalk } : {}),
+      };
+    },
+  };
+}
+
+/** Takes question words, particles and fillers out of a text (each leaves a space). */
+export function stripFillers(text: string): string {
+  return text.replace(FILLER_RE, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const ENGLISH_FILLER =
+  /\b(the|a|an|is|are|was|were|of|in|on|at|to|for|and|or|what|which|how|did|does|do|many|much|got|get|there|this|that|its|it|please|tell|me|about|by|with|has|have|had)\b/g;
+// "哪个……多": the comparison is read from the question; its words are not what is compared.
+const COMPARE_WORDS =
+  /哪个|哪一个|哪边|谁的|谁家|谁更|更多|更高|更大|更少|比较|对比|相比|比一比|差多少|二者|两者|各是|各有|各自|分别|(?<=[\u4e00-\u9fff])(多|高|大|少|低)(?=$|[\s，。？！?,.!呢啊吧])/g;
+
+// Words of time: they say which period is asked (matched against the facts' periods), not what.
+const PERIOD_WORDS = /去年|今年|明年|前年|上一年|过去一年|过去的一年|这一年|年内|全年|(?:19|20)\d\d年?/g;
+
+function yearOf(text: string, articleYear: number): string | undefined {
+  const explicit = /((?:19|20)\d\d)年?/.exec(text);
+  if (explicit) return explicit[1];
+  if (/去年|上一年|过去一年|过去的一年/.test(text)) return String(articleYear - 1);
+  if (/今年|年内|这一年/.test(text)) return String(articleYear);
+  if (/明年/.test(text)) return String(articleYear + 1);
+  if (/前年/.test(text)) return String(articleYear - 2);
+  return undefined;
+}
+
+function intentOf(text: string): Intent {
+  if (WHO.test(text)) return 'who';
+  if (WHEN.test(text)) return 'when';
+  if (WHERE.test(text)) return 'where';
+  const figure = FIGURE.test(text) || /\d/.test(text);
+  const how = HOWWHAT.test(text);
+  if (figure && !how) return 'figure';
+  if (how && !figure) return 'howwhat';
+  if (figure && how) return /多少|几|比例|占比|率|哪年/.test(text) ? 'figure' : 'howwhat';
+  return 'general';
+}
+
+function smallTalkOf(text: string): 'greeting' | 'thanks' | undefined {
+  const bare = text.replace(/[\s,.!?;:'"()，。！？；：、…~～\-—]+/g, '').toLowerCase();
+  if (!bare) return undefined;
+  if (GREETING.test(bare)) return 'greeting';
+  if (THANKS.test(bare)) return 'thanks';
+  return undefined;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

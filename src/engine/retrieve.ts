@@ -1,0 +1,301 @@
+/**
+ * Retrieval: an index built once over the entries' search fields, and scoring of a question against it.
+ *
+ * Fuse.js is the fuzzy matcher, used where it is strong: a run of the question's characters that the
+ * knowledge does not hold (城镇花率, 建挡立卡, 克什克藤) is looked up with Fuse in the knowledge's own
+ * vocabulary (`ignoreLocation`, an edit-distance check on its candidates) and read as the word it most
+ * likely meant. Ranking is ours, built around what Fuse's scores cannot express: term rarity (idf),
+ * per-field weights, and coverage — how much of the question's rare-word mass an entry holds — which
+ * also decides when to decline.
+ */
+import Fuse from 'fuse.js';
+import { pinyin } from 'pinyin-pro';
+import type { Entry } from './entries.js';
+import { normalizeText } from './normalize.js';
+import { termsOf } from './text.js';
+
+/** An entry's score against one question. */
+export interface Scored {
+  readonly entry: Entry;
+  /** Σ idf × field weight of the question's terms the entry holds. */
+  readonly score: number;
+  /** Share of the question's weight (its characters, numbers and words, by rarity) the entry holds. */
+  readonly coverage: number;
+}
+
+/** A question term with its weight (idf); `known` is false for terms no entry holds. */
+export interface WeightedTerm {
+  readonly term: string;
+  readonly idf: number;
+  readonly known: boolean;
+}
+
+/** What a search needs of a question: its text, and other words for some of its words. */
+export interface SearchQuery {
+  readonly text: string;
+  /** A word of `text` may be held as itself or as any of its alternatives (花 → 支出, 投资). */
+  readonly synonyms?: readonly { readonly span: string; readonly alternatives: readonly string[] }[];
+}
+
+/** The result of one search. */
+export interface SearchResult {
+  readonly results: Scored[];
+  readonly terms: readonly WeightedTerm[];
+  /** The text searched, after pinyin and typos were read as the knowledge's words. */
+  readonly corrected: string;
+}
+
+/** The index of a set of entries. */
+export interface Index {
+  search(query: SearchQuery): SearchResult;
+  readonly size: { readonly entries: number; readonly terms: number; readonly vocabulary: number };
+}
+
+// Characters that carry little meaning alone: a bigram holding one that the knowledge does not
+// hold is the question's wording, not a missing topic.
+const LIGHT =
+  /[在和与及对给为地得就都也还其这那他她它们我你您个些有要会能把被从到让向比更最很又再已跟或呀吗呢吧啊哈嘛哦喔]/;
+const CJK_RUN = /[\u3400-\u9fff]+/g;
+const SYNONYM_WEIGHT = 0.7;
+const FUSE_OPTIONS = {
+  keys: ['w'],
+  includeScore: true,
+  ignoreLocation: true,
+  threshold: 0.4,
+  minMatchCharLength: 2,
+};
+
+/** Builds the index: term postings with field weights, idf, and the Fuse vocabulary. */
+export function buildIndex(entries: readonly Entry[]): Index {
+  const postings = new Map<string, Map<number, number>>();
+  entries.forEach((e, i) => {
+    for (const f of e.fields) {
+      if (!f.text) continue;
+      for (const t of new Set(termsOf(normalizeText(f.text), { unigrams: true }))) {
+        let p = postings.get(t);
+        if (!p) postings.set(t, (p = new Map()));
+        p.set(i, Math.max(p.get(i) ?? 0, f.weight));
+      }
+    }
+  });
+  const n = entries.length;
+  const idfOf = new Map<string, number>();
+  for (const [t, p] of postings) idfOf.set(t, Math.log(1 + n / p.size));
+  // A term no entry holds weighs like the rarest: off-topic questions are made of such terms.
+  const unknownIdf = Math.log(1 + n);
+  const idf = (t: string) =>
+    idfOf.get(t) ?? (LIGHT.test(t) ? 0 : t.length === 1 ? unknownIdf / 2 : unknownIdf);
+
+  const vocabulary = buildVocabulary(entries);
+  const vocabSet = new Set(vocabulary);
+  // A character prefilter: only words sharing enough characters with a run go to Fuse, which
+  // otherwise scans the whole vocabulary for every unknown run (4-5x the time, same results).
+  const wordsWithChar = new Map<string, number[]>();
+  vocabulary.forEach((w, i) => {
+    for (const c of new Set(w)) {
+      let list = wordsWithChar.get(c);
+      if (!list) wordsWithChar.set(c, (list = []));
+      list.push(i);
+    }
+  });
+  const knownRun = (run: string) => termsOf(run).every((t) => postings.has(t));
+
+  /** Reads a run of characters the knowledge does not hold as the vocabulary word it most likely meant. */
+  const correctRun = (run: string): string => {
+    if (vocabSet.has(run) || knownRun(run)) return run;
+    const allowed = run.length >= 5 ? 2 : 1;
+    const shared = new Map<number, number>();
+    for (const c of new Set(run))
+      for (const i of wordsWithChar.get(c) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const candidates: { w: string }[] = [];
+    for (const [i, k] of shared) {
+      const w = vocabulary[i] as string;
+      if (k >= run.length - allowed && Math.abs(w.length - run.length) <= allowed) candidates.push({ w });
+    }
+    if (candidates.length === 0) return run;
+    const fuse = new Fuse(candidates, FUSE_OPTIONS);
+    for (const h of fuse.search(run, { limit: 8 })) {
+      // Fuse ranks by its score; a candidate must also be a near-miss by edit distance.
+      if (editDistance(h.item.w, run) <= allowed) return h.item.w;
+    }
+    return run;
+  };
+  const correct = (text: string) => text.replace(/[\u4e00-\u9fff]{3,8}/g, correctRun);
+
+  let pinyinWords: Map<string, string> | undefined;
+  let pinyinMax = 0;
+  /** Latin runs in pinyin (chengzhenhualv, nongcun jumin) → the vocabulary words they spell. */
+  const readPinyin = (text: string): string =>
+    text.replace(/[a-z]+(?: [a-z]+)*/g, (latin) => {
+      if (!pinyinWords) [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary);
+      const words = pinyinWords;
+      const compact = latin.replace(/ /g, '');
+      let out = '';
+      let rest = '';
+      for (let i = 0; i < compact.length; ) {
+        let hit: string | undefined;
+        let len = Math.min(pinyinMax, compact.length - i);
+        for (; len >= 4; len--) {
+          hit = words.get(compact.slice(i, i + len));
+          if (hit) break;
+        }
+        if (hit) {
+          if (rest) out += ` ${rest} `;
+          rest = '';
+          out += hit;
+          i += len;
+        } else {
+          rest += compact[i];
+          i++;
+        }
+      }
+      if (!out) return latin;
+      return rest ? `${out} ${rest}` : out;
+    });
+
+  return {
+    size: { entries: n, terms: postings.size, vocabulary: vocabulary.length },
+    search(query) {
+      const corrected = correct(readPinyin(query.text));
+      const synonyms = (query.synonyms ?? []).map((syn) => ({
+        span: syn.span,
+        alternatives: syn.alternatives.map((w) => termsOf(normalizeText(w))).filter((t) => t.length > 0),
+      }));
+      const units = unitsOf(corrected, idf, synonyms);
+      const allTerms = new Map<string, number>();
+      for (const u of units) for (const t of u.terms) allTerms.set(t, 1);
+      for (const syn of synonyms) {
+        for (const alt of syn.alternatives)
+          for (const t of alt) if (!allTerms.has(t)) allTerms.set(t, SYNONYM_WEIGHT);
+      }
+
+      const matched = new Map<number, { score: number; terms: Set<string> }>();
+      for (const [t, factor] of allTerms) {
+        const p = postings.get(t);
+        if (!p) continue;
+        const w = idf(t) * factor;
+        for (const [i, fieldWeight] of p) {
+          let m = matched.get(i);
+          if (!m) matched.set(i, (m = { score: 0, terms: new Set() }));
+          m.score += w * fieldWeight;
+          m.terms.add(t);
+        }
+      }
+      const total = units.reduce((s, u) => s + u.weight, 0);
+      const results: Scored[] = [];
+      for (const [i, m] of matched) {
+        const entry = entries[i];
+        if (!entry) continue;
+        let held = 0;
+        for (const u of units) if (u.covered(m.terms)) held += u.weight;
+        results.push({ entry, score: m.score, coverage: total > 0 ? held / total : 0 });
+      }
+      results.sort((x, y) => y.score - x.score);
+      const terms = [...allTerms.keys()].map((t) => ({ term: t, idf: idf(t), known: postings.has(t) }));
+      return { results, terms, corrected };
+    },
+  };
+}
+
+/** One part of a question that an entry holds or not: a character, a number, a word. */
+interface Unit {
+  readonly terms: readonly string[];
+  readonly weight: number;
+  covered(held: ReadonlySet<string>): boolean;
+}
+
+/**
+ * The units of a question. A Chinese character weighs as much as the rarest bigram it is part of,
+ * and is held by an entry that holds either of its bigrams; so a bigram across two words (人口脱 in
+ * 贫困人口脱贫) costs nothing when both words are held.
+ */
+function unitsOf(
+  text: string,
+  idf: (t: string) => number,
+  synonyms: readonly { readonly span: string; readonly alternatives: readonly string[][] }[],
+): Unit[] {
+  // A character inside a synonym's span is also held by an entry holding one of its alternatives.
+  const altAt = new Map<number, string[][]>();
+  for (const syn of synonyms) {
+    for (let at = text.indexOf(syn.span); at >= 0; at = text.indexOf(syn.span, at + 1)) {
+      for (let k = at; k < at + syn.span.length; k++)
+        altAt.set(k, [...(altAt.get(k) ?? []), ...syn.alternatives]);
+    }
+  }
+  const viaSynonym = (k: number, h: ReadonlySet<string>) =>
+    (altAt.get(k) ?? []).some((alt) => alt.every((t) => h.has(t)));
+
+  const units: Unit[] = [];
+  for (const m of text.matchAll(CJK_RUN)) {
+    const run = m[0];
+    const start = m.index;
+    if (run.length === 1) {
+      if (LIGHT.test(run) && !altAt.has(start)) continue;
+      const weight = Math.max(idf(run), altAt.has(start) ? 1 : 0);
+      units.push({ terms: [run], weight, covered: (h) => h.has(run) || viaSynonym(start, h) });
+      continue;
+    }
+    const bigrams = Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2));
+    for (let j = 0; j < run.length; j++) {
+      const mine = [bigrams[j - 1], bigrams[j]].filter((b): b is string => b !== undefined);
+      const weight = Math.max(...mine.map(idf));
+      const k = start + j;
+      if (weight > 0)
+        units.push({ terms: mine, weight, covered: (h) => mine.some((b) => h.has(b)) || viaSynonym(k, h) });
+    }
+  }
+  for (const t of termsOf(text.replace(CJK_RUN, ' '))) {
+    units.push({ terms: [t], weight: idf(t), covered: (h) => h.has(t) });
+  }
+  return units;
+}
+
+/** The knowledge's words: indicators, ask phrases, names, topics, and the words of its texts. */
+function buildVocabulary(entries: readonly Entry[]): string[] {
+  const words = new Set<string>();
+  const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  for (const e of entries) {
+    for (const f of e.fields) {
+      const text = normalizeText(f.text);
+      for (const chunk of text.split(/[^\u4e00-\u9fff]+/)) {
+        if (chunk.length >= 2 && chunk.length <= 8) words.add(chunk);
+      }
+      for (const s of segmenter.segment(text)) {
+        if (s.isWordLike && /^[\u4e00-\u9fff]{2,8}$/.test(s.segment)) words.add(s.segment);
+      }
+    }
+  }
+  return [...words];
+}
+
+function buildPinyinWords(vocabulary: readonly string[]): [Map<string, string>, number] {
+  const map = new Map<string, string>();
+  let max = 0;
+  // Shorter words first, so a longer word spelled the same wins.
+  for (const w of [...vocabulary].filter((x) => x.length <= 6).sort((a, b) => a.length - b.length)) {
+    const key = pinyin(w, { toneType: 'none', type: 'array' }).join('').toLowerCase();
+    for (const k of new Set([key.replaceAll('ü', 'v'), key.replaceAll('ü', 'u')])) {
+      if (/^[a-z]+$/.test(k)) {
+        map.set(k, w);
+        max = Math.max(max, k.length);
+      }
+    }
+  }
+  return [map, max];
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const sub = (prev[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1);
+      cur.push(Math.min(sub, (prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length] ?? 0;
+}
