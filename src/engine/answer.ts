@@ -169,8 +169,14 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
 
     // Another place (云南, 北京) and none of ours: the article reports nothing about it, unless the
     // entry found names that place itself (北京西城区 in a 兴和县 answer).
+    // For a figure, the place must be what the fact is about (its indicator), not a word of its quote:
+    // 赤峰市的贫困人口 is not reported, though 赤峰市 stands in a 克什克腾旗 quote.
     if (parsed.otherPlaces.length > 0 && parsed.regions.length === 0) {
-      const text = best ? best.entry.fields.map((f) => f.text).join(' ') : '';
+      const text = !best
+        ? ''
+        : parsed.intent === 'figure'
+          ? (best.entry.fact?.indicator ?? '')
+          : best.entry.fields.map((f) => f.text).join(' ');
       if (!parsed.otherPlaces.every((p) => text.includes(p))) {
         return none(q, 'off-topic', examples, best ? { best: { id: best.entry.id, score: best.score } } : {});
       }
@@ -253,6 +259,16 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     };
   }
 
+  /** The years an entry's key words name: 2016年, or 去年/今年 relative to its article's date. */
+  function yearsOf(entry: Entry): Set<string> {
+    const key = entry.fields[0]?.text ?? '';
+    const year = Number(entry.citation.date.slice(0, 4));
+    const years = new Set(key.match(/(?:19|20)\d\d/g) ?? []);
+    if (/去年|过去一年/.test(key)) years.add(String(year - 1));
+    if (/今年|年内/.test(key)) years.add(String(year));
+    return years;
+  }
+
   function rank(results: readonly Scored[], parsed: ParsedQuestion): Scored[] {
     const named = new Set(parsed.regions.map((r) => r.id));
     const prior = INTENT_PRIOR[parsed.intent];
@@ -273,28 +289,54 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
           if (fact.period.includes(parsed.year)) score *= 1.3;
           else if (/^\d{4}$/.test(fact.period)) score *= 0.75;
         }
+        // Other entries name their year in their key words (2016年民生工作, 去年的脱贫经验).
+        if (!fact && parsed.year) {
+          const years = yearsOf(r.entry);
+          if (years.has(parsed.year)) score *= 1.25;
+          else if (years.size > 0) score *= 0.8;
+        }
         return { ...r, score };
       })
       .sort((a, b) => b.score - a.score);
   }
 
   /** The best entry of each of two regions when the question fits both about equally. */
+  /**
+   * The best entry of each of two regions, when the question names both, or names neither and fits
+   * both about equally (脱贫了多少人). The same kind of entry is preferred for the second region.
+   */
   function pairAcrossRegions(ranked: readonly Scored[], parsed: ParsedQuestion): Scored[] | undefined {
     const best = ranked[0];
     if (!best?.entry.region || best.entry.region.level === '自治区') return undefined;
     const named = parsed.regions.filter((r) => r.level !== '自治区');
+    // A who question naming people (边中悦和刘政，谁……) asks which one, not both.
+    if (parsed.intent === 'who' && !parsed.comparison && named.length > 0) return undefined;
     if (named.length === 1) return undefined;
-    const wanted = named.length >= 2 ? new Set(named.map((r) => r.id)) : undefined;
-    const firstOf = (regionId: string) =>
-      ranked.find((r) => r.entry.region?.id === regionId && r.entry.kind === best.entry.kind);
-    const others = [
-      ...new Set(ranked.map((r) => r.entry.region?.id).filter((id): id is string => !!id)),
-    ].filter((id) => id !== best.entry.region?.id && (!wanted || wanted.has(id)));
-    for (const id of others) {
-      const other = firstOf(id);
-      if (!other || other.entry.region?.level === '自治区') continue;
-      const close = other.score >= best.score * (wanted || parsed.comparison ? 0.3 : 0.75);
-      if (close && other.coverage >= opts.minCoverage * (wanted ? 0.8 : 1)) return [best, other];
+    const wanted = parsed.explicitRegions >= 2 ? new Set(named.map((r) => r.id)) : undefined;
+    const regionIds = [...new Set(ranked.map((r) => r.entry.region?.id).filter((id): id is string => !!id))];
+    for (const id of regionIds) {
+      if (id === best.entry.region.id || (wanted && !wanted.has(id))) continue;
+      const ofRegion = ranked.filter((r) => r.entry.region?.id === id && r.entry.region.level !== '自治区');
+      const sameKind = ofRegion.find((r) => r.entry.kind === best.entry.kind);
+      const top = ofRegion[0];
+      // Named regions: each region's best answer, of the same kind where that is nearly as good.
+      const other = wanted
+        ? sameKind && top && sameKind.score >= top.score * 0.7
+          ? sameKind
+          : top
+        : sameKind;
+      if (!other) continue;
+      if (wanted || parsed.comparison) {
+        if (other.coverage >= opts.minCoverage * 0.8) return [best, other];
+        continue;
+      }
+      // Neither named: both must fit about equally well.
+      if (
+        other.coverage >= Math.max(opts.minCoverage, best.coverage * 0.85) &&
+        other.score >= best.score * 0.5
+      ) {
+        return [best, other];
+      }
     }
     return undefined;
   }
@@ -354,9 +396,11 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       lead = e.body;
     } else {
       headline = `${regionName ? `${regionName} · ` : ''}${e.label}`;
-      lead = bestSentences(e.body, terms, opts.leadLength);
+      // Sentences are picked by every word of the question, its periods (今年) and synonyms included.
+      const words = new Map(terms.map((t) => [t.term, t.idf]));
+      for (const t of termsOf(parsed.text)) if (!words.has(t)) words.set(t, index.idf(t));
+      lead = bestSentences(e.body, words, opts.leadLength);
     }
-    void parsed;
     return {
       entry: refOf(e),
       headline,
@@ -425,10 +469,9 @@ function phraseBonus(entry: Entry, text: string): number {
 }
 
 /** The sentences of `body` that hold most of the question's weight, with the opening for context. */
-function bestSentences(body: string, terms: readonly WeightedTerm[], max: number): string {
+function bestSentences(body: string, weights: ReadonlyMap<string, number>, max: number): string {
   const sentences = sentencesOf(body);
   if (sentences.length === 0) return '';
-  const weights = new Map(terms.filter((t) => t.known).map((t) => [t.term, t.idf]));
   const scores = sentences.map((s) => {
     let sum = 0;
     for (const t of new Set(termsOf(s))) sum += weights.get(t) ?? 0;

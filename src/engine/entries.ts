@@ -229,7 +229,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
         { text: s.caption ? `照片 图片 配图 ${s.caption}` : '', weight: 1 },
         { text: s.text, weight: 1 },
       ],
-      body: s.text,
+      body: s.caption ? `${s.text}\n\n配图：${s.caption}` : s.text,
       ...(author ? { speaker: { ...(speakerOf(author) as Speaker), role: '百姓声音作者' } } : {}),
       citation: cite('百姓声音'),
       relatedIds: a.facts.filter((f) => f.from.kind === 'story' && f.from.id === s.id).map((f) => f.id),
@@ -274,8 +274,8 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
       label: `${p.name}（${p.role}）`,
       exampleQuestion: `${p.name}是谁？`,
       fields: [
-        { text: p.name, weight: 4 },
-        { text: `${p.role} ${relation} ${PERSON_WORDS[p.kind]}`, weight: 1 },
+        { text: `${p.name} ${p.role}`, weight: 4 },
+        { text: `${relation} ${PERSON_WORDS[p.kind]}`, weight: 1 },
       ],
       body: relation,
       citation: cite(p.kind === 'editor' ? '报头' : '对话'),
@@ -296,7 +296,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
     exampleQuestion: '这篇报道是哪天登在哪份报纸上的？',
     fields: [
       {
-        text: `${a.source.publication} 报纸 报道 文章 出处 来源 日期 哪天 哪一天 日子 出版 发表 刊登 刊发 登载 版面 第几版 哪版 标题 题目 编辑 主编 责任编辑 版式 制图 会议 精神 栏目`,
+        text: `${a.source.publication} 报纸 报道 文章 出处 来源 日期 哪天 哪一天 日子 出版 发表 刊登 刊发 登载 版面 第几版 哪版 这一版 本版 标题 题目 大标题 总标题 编辑 主编 责任编辑 版式 制图 会议 精神 栏目`,
         weight: 2,
       },
       { text: `${a.source.title} ${a.source.column ?? ''}`, weight: 1 },
@@ -313,7 +313,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
 const PERSON_WORDS: Record<Person['kind'], string> = {
   official: '书记 领导 一把手 职务 职位 身份 负责人 对话人 受访',
   reporter: '记者 采访 提问 对话 访谈',
-  villager: '村民 居民 百姓 老百姓 住在 家住 人物',
+  villager: '村民 居民 百姓 老百姓 住在 家住 人物 故事 主人公 讲的是',
   author: '作者 写 撰写 撰稿 稿子 文章 署名',
   editor: '编辑 主编 版面 负责 本版',
 };

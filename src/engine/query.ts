@@ -21,8 +21,10 @@ export type Intent = 'figure' | 'howwhat' | 'who' | 'where' | 'when' | 'general'
 export interface ParsedQuestion {
   /** The question as normalized (simplified, half-width, numerals as digits, names corrected). */
   readonly text: string;
-  /** The regions named, most specific first. */
+  /** The regions named, most specific first (a person named brings their region). */
   readonly regions: readonly Region[];
+  /** How many regions (below the autonomous region) the question names itself, not through a person. */
+  readonly explicitRegions: number;
   readonly intent: Intent;
   /** 今年/计划/目标 → 'target'; 去年/已经/完成 → 'actual'. */
   readonly period?: 'target' | 'actual';
@@ -58,111 +60,32 @@ export interface QuestionReader {
 const FIGURE =
   /多少|几[个户人名所套只项间次成倍口岁年万亿千百]|几多|比例|比重|占比|多大|多高|多长|多远|多重|多快|[^效功频概]率|数量|数目|数字|金额|规模|总数|总额|总量|人数|户数|面积|百分之|哪年|哪一年|何年|几年|收入|支出|投资|资金|贷款|增长|增幅/;
 const HOWWHAT =
-  /怎么|怎样|怎麼|如何|哪些|什么样|啥样|措施|做法|经验|举措|办法|方法|咋|为什么|为何|介绍|谈谈|说说|讲讲|聊聊|情况|成效|效果|打算|思路|安排|模式|机制|探索|工作|亮点|特色|措[施]|干了啥|做了啥|做了什么|有何/;
-const WHO = /谁|哪位|哪个人|什么人|名字|叫什么|记者|作者|编辑|主编|制图|策划|采访了|对话人/;
+  /为啥|干啥|怎么|怎样|怎麼|如何|哪些|什么样|啥样|措施|做法|经验|举措|办法|方法|咋|为什么|为何|介绍|谈谈|说说|讲讲|聊聊|情况|成效|效果|打算|思路|安排|模式|机制|探索|工作|亮点|特色|措[施]|干了啥|做了啥|做了什么|有何/;
+const WHO = /谁|哪位|哪个人|什么人|名字|姓名|记者|作者|编辑|主编|制图|策划|采访了|对话人/;
 const WHERE =
   /哪里|哪儿|在哪|什么地方|啥地方|位置|位于|地处|交界|地理|哪个市|哪个盟|哪个省|归哪|隶属|属于哪|哪个村|哪个镇|哪个小区|住在|家住/;
 const WHEN =
   /什么时候|啥时候|哪天|哪一天|日期|几号|几月|哪期|哪一期|哪版|第几版|哪一版|哪份报|什么报|出处|来源|发表|刊登|刊发|登在/;
 const TARGET = /今年|计划|目标|将要|打算|预计|力争|明年|接下来|下一步|未来|要完成|要实现|任务是|准备/;
 const ACTUAL = /去年|已经|已|实现了|完成了|达到了|做到了|过去|上一年|前年|成效|成果|取得/;
+// A comparison or a request for several: "分别", "对比", "两个地方", or "哪个……多/高/大".
 const COMPARE =
-  /哪个|哪一个|哪边|谁的|谁家|谁更|更多|更高|更大|更少|分别|对比|比较|相比|比一比|差多少|两个|两地|两县|两旗|二者|两者|各是|各有|各自/;
-const CHECK = /是不是|是否|对不对|对吗|对么|没错吧|吗|么/;
+  /分别|对比|比较|相比|比一比|差多少|差距|两个地方|两地|两县|两旗|两位|哪两|二者|两者|各是|各有|各自|更多|更高|更大|更少|更低|(哪个|哪一个|哪边|谁|哪里).{0,12}(多|高|大|少|低|快|好)(一些|一点)?(呢|啊|吗)?$/;
+const CHECK = /是不是|是否|对不对|对吗|对么|没错吧|有没有|吗$|么$/;
 
 // Question words, particles and fillers: they say how to answer, not what about.
 const FILLER = [
-  '是多少',
-  '有多少',
-  '还有多少',
-  '一共有多少',
-  '一共',
-  '总共',
-  '多少',
-  '是几',
-  '有几',
-  '几个',
-  '几',
-  '怎么样',
-  '怎么',
-  '怎样',
-  '如何',
-  '哪些',
-  '什么',
-  '是不是',
-  '是否',
-  '请问',
-  '问一下',
-  '一下',
-  '告诉我',
-  '我想知道',
-  '想知道',
-  '我想了解',
-  '了解',
-  '查询',
-  '查一下',
-  '能不能',
-  '可以',
-  '有没有',
-  '大概',
-  '大约',
-  '具体',
-  '到底',
-  '究竟',
-  '一些',
-  '这个',
-  '那个',
-  '他们',
-  '我们',
-  '你们',
-  '相关',
-  '方面',
-  '关于',
-  '情况',
-  '数据',
-  '数字',
-  '啥',
-  '咋',
-  '吗',
-  '呢',
-  '吧',
-  '啊',
-  '呀',
-  '嘛',
-  '哦',
-  '了',
-  '的',
-  '是',
-  '请',
-  '叫啥名字',
-  '叫什么名字',
-  '叫什么',
-  '叫啥',
-  '名字',
-  '是谁',
-  '谁',
-  '哪位',
-  '哪个',
-  '哪些人',
-  '那篇',
-  '这篇',
-  '那个',
-  '这一',
-  '那一',
-  '这期',
-  '那期',
-  '一下子',
-  '现在',
-  '目前',
-  '当时',
-  '哈',
-  '嗯',
-  '咱们',
-  '咱',
-  '俺们',
-  '俺',
-  '大家',
-];
+  '是多少 有多少 还有多少 一共有多少 一共 总共 多少 是几 有几 几个 几 怎么样',
+  '怎么 怎样 如何 哪些 什么 是不是 是否 请问 问一下 一下 告诉我 我想知道',
+  '想知道 我想了解 了解 查询 查一下 能不能 可以 有没有 大概 大约 具体 到底',
+  '究竟 一些 这个 那个 他们 我们 你们 相关 方面 关于 情况 数据 数字 啥 咋',
+  '吗 呢 吧 啊 呀 嘛 哦 了 的 是 请 叫啥名字 叫什么名字 叫什么 叫啥 名字',
+  '是谁 谁 哪位 哪个 哪些人 那篇 这篇 这一 那一 这期 那期 一下子 现在 目前',
+  '当时 哈 嗯 咱们 咱 俺们 俺 大家 已经 实际上 实际 真正 左右 差不多 上下',
+  '办法 方法 法子 主要 做好 搞好 抓好 干好 弄好 有些 这篇报道 这篇文章 报道中 文章中 报道里 文章里 文中',
+]
+  .join(' ')
+  .split(' ');
 const FILLER_RE = new RegExp(
   [...FILLER]
     .sort((a, b) => b.length - a.length)
@@ -196,9 +119,9 @@ export function createQuestionReader(
   return {
     read(question, botUsername) {
       let text = normalizeText(stripAddressing(question, botUsername));
-      const polite = stripPoliteness(text);
       const smallTalk = smallTalkOf(text);
-      text = arabizeNumerals(correct(polite));
+      const intentText = arabizeNumerals(correct(text));
+      text = arabizeNumerals(correct(stripPoliteness(extractQuestion(text))));
 
       const found: Region[] = [];
       const hint = pinyin(text);
@@ -215,18 +138,19 @@ export function createQuestionReader(
         const suffix = /[旗县]$/.test(n) ? n.slice(-1) : '';
         searchText = searchText.split(`${n}委`).join(` ${suffix}委`).split(n).join(' ');
       }
+      const explicit = found.filter((r) => r.level !== '自治区').length;
       // A person named brings their region along (边中悦 → 克什克腾旗), but stays a search word.
       for (const { n, r } of personRegion) if (text.includes(n) && !found.includes(r)) found.push(r);
       // The autonomous region is context, not a filter, when a county is named too.
       const specific = found.filter((r) => r.level !== '自治区');
       const regionsNamed = specific.length > 0 ? specific : found;
 
-      const intent = intentOf(text);
+      const intent = intentOf(intentText);
       const checkMatch = /(\d+(?:\.\d+)?)\s*(%|[\u4e00-\u9fff]{0,4})/.exec(text);
       const check =
-        CHECK.test(text) && checkMatch && /是不是|是否|对不对|对吗|吗|么/.test(text)
-          ? { number: checkMatch[1] ?? '', text: checkMatch[0] }
-          : undefined;
+        CHECK.test(text) && checkMatch ? { number: checkMatch[1] ?? '', text: checkMatch[0] } : undefined;
+      // The figure a user checks (是不是161个) is their guess: not a search word.
+      if (check) searchText = searchText.replace(check.number, ' ');
       const year = yearOf(text, articleYear);
       const yearPeriod = year === undefined ? undefined : Number(year) >= articleYear ? 'target' : 'actual';
       const period = TARGET.test(text) ? 'target' : ACTUAL.test(text) ? 'actual' : yearPeriod;
@@ -249,10 +173,11 @@ export function createQuestionReader(
       return {
         text,
         regions: regionsNamed,
+        explicitRegions: explicit,
         intent,
         ...(period ? { period } : {}),
         comparison: COMPARE.test(text),
-        nameAsked: /名字|姓名|叫什么|叫啥|姓什么|姓啥/.test(text),
+        nameAsked: /名字|姓名|姓什么|姓啥/.test(text) || (intent === 'who' && /叫什么|叫啥/.test(text)),
         ...(check ? { check } : {}),
         searchText,
         synonyms,
@@ -262,6 +187,37 @@ export function createQuestionReader(
       };
     },
   };
+}
+
+// Clauses around a question that carry no question: greetings, thanks, apologies, self-introductions,
+// requests to explain. Each is tested against a whole clause.
+const WRAPPER_CLAUSES = [
+  /^(hi|hello|hey|嗨|哈喽|哈啰)?\s*(各位|尊敬的)?[\u4e00-\u9fff]{0,6}(你|您|们|大家|老师|领导|同学|编辑|师傅|朋友|小编|机器人|同志)好[呀啊吖哈]?$/,
+  /谢谢|感谢|多谢|感激|不胜|辛苦了|拜托了|麻烦了|先谢|谢啦|thanks|thank you/,
+  /^(尊敬的|亲爱的|各位)?[\u4e00-\u9fff]{0,6}(老师|领导|编辑|同志|先生|女士|小编|专家|同学们?)$/,
+  /^(打扰(了|一下|您了|啦)?|冒昧(打扰|问一下)?|不好意思.{0,12}|抱歉.{0,10}|请多指教|问个问题|有个问题|请教个问题)$/,
+  /^我(是|们是|在|正在|们在|们小组在|最近在|想做)[^?？]{0,24}(论文|报告|作业|调研|研究|干部|学生|老师|记者|面试|考试|工作|材料|课题|员)$/,
+  /^(能|可以|可否|能不能|麻烦)?(给我|帮我|给|帮忙)?(简单|具体|详细)?(讲讲|说说|介绍一下|介绍介绍|讲一下|说一下|聊聊|解释一下|分析一下)(吗|吧|呢|么)?$/,
+];
+const REQUEST_PREFIX =
+  /^(请问(一下|下)?|想请问(一下|下)?|想请教(一下|下)?|请教(一下|下)?|想问(一下|下)?|我想问(一下|下)?|想了解(一下|下)?|我想了解(一下|下)?|想学习(一下|下)?|我想知道|想知道|能告诉我|麻烦问(一下|下)?|帮我查(一下|下)?|查(一下|下))/;
+
+/**
+ * The question inside a long, polite message: clauses that are only greetings, thanks,
+ * self-introductions or requests to explain are set aside ("你好，我在写论文，想了解……，谢谢").
+ * Falls back to the whole text when nothing else is left.
+ */
+export function extractQuestion(text: string): string {
+  const clauses = text
+    .split(/[,，。!！?？;；~～:：\n]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (clauses.length <= 1) return text.replace(REQUEST_PREFIX, '') || text;
+  const kept = clauses
+    .filter((c) => !WRAPPER_CLAUSES.some((re) => re.test(c)))
+    .map((c) => c.replace(REQUEST_PREFIX, ''));
+  const out = kept.filter(Boolean).join('，');
+  return out || text;
 }
 
 /** Takes question words, particles and fillers out of a text (each leaves a space). */

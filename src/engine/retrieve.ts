@@ -48,6 +48,8 @@ export interface SearchResult {
 /** The index of a set of entries. */
 export interface Index {
   search(query: SearchQuery): SearchResult;
+  /** The weight of a term: its idf, or the weight of an unknown term. */
+  idf(term: string): number;
   readonly size: { readonly entries: number; readonly terms: number; readonly vocabulary: number };
 }
 
@@ -103,7 +105,7 @@ export function buildIndex(entries: readonly Entry[]): Index {
   /** Reads a run of characters the knowledge does not hold as the vocabulary word it most likely meant. */
   const correctRun = (run: string): string => {
     if (vocabSet.has(run) || knownRun(run)) return run;
-    const allowed = run.length >= 5 ? 2 : 1;
+    const allowed = run.length >= 7 ? 2 : 1;
     const shared = new Map<number, number>();
     for (const c of new Set(run))
       for (const i of wordsWithChar.get(c) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
@@ -120,14 +122,16 @@ export function buildIndex(entries: readonly Entry[]): Index {
     }
     return run;
   };
-  const correct = (text: string) => text.replace(/[\u4e00-\u9fff]{3,8}/g, correctRun);
+  // Whole runs only: a typo is fixed within its word, never by cutting a long run into pieces.
+  const correct = (text: string) =>
+    text.replace(/[\u4e00-\u9fff]{3,}/g, (run) => (run.length <= 8 ? correctRun(run) : run));
 
   let pinyinWords: Map<string, string> | undefined;
   let pinyinMax = 0;
   /** Latin runs in pinyin (chengzhenhualv, nongcun jumin) → the vocabulary words they spell. */
   const readPinyin = (text: string): string =>
     text.replace(/[a-z]+(?: [a-z]+)*/g, (latin) => {
-      if (!pinyinWords) [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary);
+      if (!pinyinWords) [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary, postings.keys());
       const words = pinyinWords;
       const compact = latin.replace(/ /g, '');
       let out = '';
@@ -155,6 +159,7 @@ export function buildIndex(entries: readonly Entry[]): Index {
 
   return {
     size: { entries: n, terms: postings.size, vocabulary: vocabulary.length },
+    idf,
     search(query) {
       const corrected = correct(readPinyin(query.text));
       const synonyms = (query.synonyms ?? []).map((syn) => ({
@@ -268,12 +273,34 @@ function buildVocabulary(entries: readonly Entry[]): string[] {
   return [...words];
 }
 
-function buildPinyinWords(vocabulary: readonly string[]): [Map<string, string>, number] {
+/**
+ * Pinyin spellings of the knowledge's words and bigrams (tuopin → 脱贫, chengzhenhualv → 城镇化率),
+ * from each character's most common reading; ü is spelled v or u.
+ */
+function buildPinyinWords(
+  vocabulary: readonly string[],
+  bigrams: Iterable<string>,
+): [Map<string, string>, number] {
+  const reading = new Map<string, string>();
+  const spell = (w: string) => {
+    let key = '';
+    for (const c of w) {
+      let r = reading.get(c);
+      if (r === undefined) reading.set(c, (r = pinyin(c, { toneType: 'none' }).toLowerCase()));
+      key += r;
+    }
+    return key;
+  };
   const map = new Map<string, string>();
   let max = 0;
-  // Shorter words first, so a longer word spelled the same wins.
-  for (const w of [...vocabulary].filter((x) => x.length <= 6).sort((a, b) => a.length - b.length)) {
-    const key = pinyin(w, { toneType: 'none', type: 'array' }).join('').toLowerCase();
+  // Bigrams first, then words by length, so that a longer word spelled the same wins.
+  const words = [
+    ...bigrams,
+    ...[...vocabulary].filter((x) => x.length <= 6).sort((a, b) => a.length - b.length),
+  ];
+  for (const w of words) {
+    if (!/^[\u4e00-\u9fff]+$/.test(w)) continue;
+    const key = spell(w);
     for (const k of new Set([key.replaceAll('ü', 'v'), key.replaceAll('ü', 'u')])) {
       if (/^[a-z]+$/.test(k)) {
         map.set(k, w);
