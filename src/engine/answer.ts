@@ -188,7 +188,10 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       parsed.text,
       parsed.regions.map((r) => r.id),
     );
-    if (asked) return notReported(q, parsed, asked, best);
+    if (asked) {
+      if (parsed.otherPlaces.length > 0 && parsed.regions.length === 0) return none(q, 'off-topic', examples);
+      return notReported(q, parsed, asked, best);
+    }
 
     // A region named, and the best match is another region's: the article reports it only there.
     const named = parsed.regions.filter((r) => r.level !== '自治区');
@@ -230,7 +233,12 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     // Both regions: named together (a comparison), or neither named and both fit.
     const pair = pairAcrossRegions(ranked, parsed);
     if (pair) {
-      if (parsed.intent === 'figure' || parsed.comparison || pair.every((p) => p.entry.kind === 'fact')) {
+      if (
+        parsed.intent === 'figure' ||
+        parsed.intent === 'who' ||
+        parsed.comparison ||
+        pair.every((p) => p.entry.kind === 'fact')
+      ) {
         return answered(q, parsed, pair, terms, ranked);
       }
       return {
@@ -333,7 +341,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       // Neither named: both must fit about equally well.
       if (
         other.coverage >= Math.max(opts.minCoverage, best.coverage * 0.85) &&
-        other.score >= best.score * 0.5
+        other.score >= best.score * 0.4
       ) {
         return [best, other];
       }
@@ -470,11 +478,12 @@ function phraseBonus(entry: Entry, text: string): number {
 
 /** The sentences of `body` that hold most of the question's weight, with the opening for context. */
 function bestSentences(body: string, weights: ReadonlyMap<string, number>, max: number): string {
-  const sentences = sentencesOf(body);
+  // Sentences with the paragraph they stand in: a paragraph break is kept as a line break.
+  const sentences = body.split(/\n+/).flatMap((para, p) => sentencesOf(para).map((text) => ({ text, p })));
   if (sentences.length === 0) return '';
-  const scores = sentences.map((s) => {
+  const scores = sentences.map(({ text }) => {
     let sum = 0;
-    for (const t of new Set(termsOf(s))) sum += weights.get(t) ?? 0;
+    for (const t of new Set(termsOf(text))) sum += weights.get(t) ?? 0;
     return sum;
   });
   const picked = new Set<number>();
@@ -484,21 +493,23 @@ function bestSentences(body: string, weights: ReadonlyMap<string, number>, max: 
   });
   let used = 0;
   const take = (i: number) => {
-    const s = sentences[i] ?? '';
+    const s = sentences[i]?.text ?? '';
     if (picked.has(i) || used + s.length > max) return false;
     picked.add(i);
     used += s.length;
     return true;
   };
-  if (!take(bestAt)) return truncateAtBoundary(sentences[bestAt] ?? '', max);
+  if (!take(bestAt)) return truncateAtBoundary(sentences[bestAt]?.text ?? '', max);
   // Then the opening sentences, which state the answer's thesis, while they fit.
   for (let i = 0; i < sentences.length && i < bestAt; i++) if (!take(i)) break;
   for (let i = bestAt + 1; i < sentences.length; i++) if (!take(i)) break;
   const order = [...picked].sort((a, b) => a - b);
   let out = '';
   order.forEach((i, k) => {
-    if (k > 0 && i !== (order[k - 1] ?? -1) + 1) out += '……';
-    out += sentences[i];
+    const prev = order[k - 1];
+    if (k > 0 && prev !== undefined && i !== prev + 1) out += '……';
+    else if (k > 0 && prev !== undefined && sentences[i]?.p !== sentences[prev]?.p) out += '\n';
+    out += sentences[i]?.text ?? '';
   });
   if ((order.at(-1) ?? 0) < sentences.length - 1) out += '……';
   return out;

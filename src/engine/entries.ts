@@ -275,7 +275,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
       exampleQuestion: `${p.name}是谁？`,
       fields: [
         { text: `${p.name} ${p.role}`, weight: 4 },
-        { text: `${relation} ${PERSON_WORDS[p.kind]}`, weight: 1 },
+        { text: `${relation} ${p.about ?? ''} ${PERSON_WORDS[p.kind]}`, weight: 1 },
       ],
       body: relation,
       citation: cite(p.kind === 'editor' ? '报头' : '对话'),

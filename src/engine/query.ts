@@ -146,7 +146,7 @@ export function createQuestionReader(
       const regionsNamed = specific.length > 0 ? specific : found;
 
       const intent = intentOf(intentText);
-      const checkMatch = /(\d+(?:\.\d+)?)\s*(%|[\u4e00-\u9fff]{0,4})/.exec(text);
+      const checkMatch = /(\d+(?:\.\d+)?)\s*(%|[个户人名所套只元万亿年次项间位家平]?)/.exec(text);
       const check =
         CHECK.test(text) && checkMatch ? { number: checkMatch[1] ?? '', text: checkMatch[0] } : undefined;
       // The figure a user checks (是不是161个) is their guess: not a search word.
