@@ -1,0 +1,189 @@
+/**
+ * Starting and stopping the bot: knowledge → engine → bot → getMe → commands → polling or webhook.
+ * main.ts wraps this for the process (environment, signals, exit codes); the terminal chat and the
+ * end-to-end tests run it in process against the local Bot API emulator.
+ */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Telegraf, TelegramError } from 'telegraf';
+import { registerCommands } from './bot/commands.js';
+import type { ContextStore } from './bot/context-store.js';
+import { ALLOWED_UPDATES, type BotContext, createBot, type UnansweredEvent } from './bot/create-bot.js';
+import type { Config } from './config.js';
+import { type AnswerEngine, createAnswerEngine } from './engine/answer.js';
+import { type Knowledge, loadKnowledge } from './knowledge/load.js';
+import { createRedactor, type Logger } from './logger.js';
+import { closeServer, createWebhookServer, listen } from './webhook.js';
+
+/** Options of {@link startApp}. */
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Already loaded knowledge (default: loaded from config.knowledgeDir). */
+  readonly knowledge?: Knowledge;
+  readonly contextStore?: ContextStore;
+  readonly onUnanswered?: (event: UnansweredEvent) => void;
+}
+
+/** A running bot. */
+export interface RunningApp {
+  readonly bot: Telegraf<BotContext>;
+  /** The webhook server's address (webhook mode). */
+  readonly address?: AddressInfo;
+  /** Serves another engine from the next update on (a knowledge reload). */
+  replaceEngine(engine: AnswerEngine): void;
+  /** Stops polling or closes the server, waiting for updates in progress; safe to call twice. */
+  stop(reason?: string): Promise<void>;
+  /** Settles when the bot has stopped: resolves after stop(), rejects when polling fails (409, 401). */
+  readonly done: Promise<void>;
+}
+
+/** Thrown when the bot cannot start or keep running; the message is one line that says what to do. */
+export class StartError extends Error {
+  override readonly name = 'StartError';
+}
+
+/**
+ * Starts the bot. Throws a KnowledgeError for a bad knowledge folder, a StartError when Telegram
+ * cannot be reached or refuses the token, or the webhook port is taken.
+ */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, logger } = options;
+  const knowledge = options.knowledge ?? loadKnowledge(config.knowledgeDir);
+  let engine = createAnswerEngine(knowledge);
+  logger.info({ dir: config.knowledgeDir, size: engine.size }, 'knowledge loaded');
+
+  const bot = createBot({
+    getEngine: () => engine,
+    logger,
+    config,
+    ...(options.contextStore ? { contextStore: options.contextStore } : {}),
+    ...(options.onUnanswered ? { onUnanswered: options.onUnanswered } : {}),
+  });
+  const fail = (err: unknown) => new StartError(describeStartError(err, config));
+
+  try {
+    bot.botInfo = await bot.telegram.getMe();
+  } catch (err) {
+    throw fail(err);
+  }
+  logger.info({ username: bot.botInfo.username, mode: config.mode }, 'bot identified');
+  try {
+    await registerCommands(bot.telegram);
+  } catch (err) {
+    // The menu is a convenience; a bot without it still answers.
+    logger.warn({ err }, 'setMyCommands failed');
+  }
+
+  let ready = false;
+  let stopping: Promise<void> | undefined;
+  const replaceEngine = (next: AnswerEngine) => {
+    engine = next;
+  };
+
+  if (config.mode === 'polling') {
+    // Nothing is dropped: updates that waited while the bot was down are answered now.
+    const running = bot.launch({ dropPendingUpdates: false, allowedUpdates: ALLOWED_UPDATES });
+    const done = running.catch((err: unknown) => {
+      throw fail(err);
+    });
+    // Until someone awaits done, a failure must not surface as an unhandled rejection.
+    done.catch(() => undefined);
+    ready = true;
+    logger.info('polling for updates');
+    return {
+      bot,
+      replaceEngine,
+      done,
+      stop: (reason = 'stop') => {
+        stopping ??= (async () => {
+          try {
+            bot.stop(reason);
+          } catch {
+            // Not running (polling already failed): nothing to stop.
+          }
+          await done.catch(() => undefined);
+          logger.info({ reason }, 'polling stopped');
+        })();
+        return stopping;
+      },
+    };
+  }
+
+  const server: http.Server = createWebhookServer({
+    path: config.webhookPath,
+    secret: config.webhookSecret,
+    handleUpdate: (update) => bot.handleUpdate(update),
+    health: () => (ready ? { ...engine.size } : undefined),
+    logger,
+  });
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.port, config.host);
+  } catch (err) {
+    throw fail(err);
+  }
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  try {
+    await bot.telegram.setWebhook(config.webhookUrl, {
+      secret_token: config.webhookSecret,
+      allowed_updates: ALLOWED_UPDATES,
+      drop_pending_updates: false,
+    });
+  } catch (err) {
+    await closeServer(server, 0);
+    throw fail(err);
+  }
+  ready = true;
+  logger.info(
+    { host: config.host, port: address.port, path: config.webhookPath },
+    'webhook server listening',
+  );
+  return {
+    bot,
+    address,
+    replaceEngine,
+    done,
+    stop: (reason = 'stop') => {
+      // The webhook stays registered: Telegram keeps updates until the next start.
+      stopping ??= (async () => {
+        ready = false;
+        await closeServer(server);
+        logger.info({ reason }, 'webhook server closed');
+        resolveDone();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** One line that says what went wrong at start (or while polling) and what to do; secrets redacted. */
+export function describeStartError(
+  err: unknown,
+  config: Pick<Config, 'token' | 'apiRoot' | 'port' | 'host'>,
+): string {
+  const redact = createRedactor([config.token]);
+  if (err instanceof TelegramError) {
+    const what = `${err.code} ${err.description}`;
+    if (err.code === 401 || err.code === 404) {
+      return `Telegram rejected BOT_TOKEN (${what}): copy the token again from @BotFather (/mybots → your bot → API Token)`;
+    }
+    if (err.code === 409) {
+      return `Another instance of this bot is already running with the same token (${redact(what)}). Stop the other instance (or remove its webhook) and start again.`;
+    }
+    return redact(`Telegram refused the bot's request (${what})`);
+  }
+  const e = err as NodeJS.ErrnoException & { type?: string };
+  if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES') {
+    return `Cannot listen on ${config.host}:${config.port} (${e.code}): choose another PORT or HOST`;
+  }
+  const root = config.apiRoot ?? 'https://api.telegram.org';
+  const message = e instanceof Error ? e.message : String(err);
+  if (e?.name === 'FetchError' || e?.type === 'system') {
+    return redact(`Cannot reach the Telegram Bot API at ${root}: ${message}`);
+  }
+  return redact(message);
+}
