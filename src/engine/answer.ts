@@ -83,7 +83,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
   const index = buildIndex(set.entries);
   const people = knowledge.articles.flatMap((a) => a.people);
   const articleYear = Math.max(...knowledge.articles.map((a) => Number(a.source.date.slice(0, 4))));
-  const reader = createQuestionReader(set.regions, people, articleYear);
+  const reader = createQuestionReader(set.regions, people, articleYear, index.readPinyin);
   const facts = set.entries.filter((e) => e.kind === 'fact');
   const sources = set.entries.filter((e) => e.kind === 'source');
 
@@ -230,6 +230,19 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       );
     }
 
+    // 去年……今年……: the result and the plan of the same indicator, side by side.
+    if (parsed.period === 'both' && best.entry.fact) {
+      const other = counterpart(best.entry);
+      if (other) {
+        const pair = [best, { entry: other, score: best.score, coverage: best.coverage }];
+        pair.sort(
+          (a, b) =>
+            (a.entry.fact?.status === 'actual' ? -1 : 1) - (b.entry.fact?.status === 'actual' ? -1 : 1),
+        );
+        return answered(q, parsed, pair, terms, ranked);
+      }
+    }
+
     // Both regions: named together (a comparison), or neither named and both fit.
     const pair = pairAcrossRegions(ranked, parsed);
     if (pair) {
@@ -292,7 +305,11 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
           else score *= 0.6;
         }
         const fact = r.entry.fact;
-        if (fact && parsed.period) score *= fact.status === parsed.period ? 1.25 : 0.8;
+        if (fact && (parsed.period === 'target' || parsed.period === 'actual')) {
+          score *= fact.status === parsed.period ? 1.25 : 0.8;
+        }
+        // Unless a plan is asked for, what was done comes before what is planned.
+        if (fact && !parsed.period && fact.status === 'target') score *= 0.9;
         if (fact && parsed.year) {
           if (fact.period.includes(parsed.year)) score *= 1.3;
           else if (/^\d{4}$/.test(fact.period)) score *= 0.75;

@@ -314,7 +314,7 @@ const PERSON_WORDS: Record<Person['kind'], string> = {
   official: '书记 领导 一把手 职务 职位 身份 负责人 对话人 受访',
   reporter: '记者 采访 提问 对话 访谈',
   villager: '村民 居民 百姓 老百姓 住在 家住 人物 故事 主人公 讲的是',
-  author: '作者 写 撰写 撰稿 稿子 文章 署名',
+  author: '作者 记者 写 撰写 撰稿 稿子 文章 署名',
   editor: '编辑 主编 版面 负责 本版',
 };
 

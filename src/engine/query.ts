@@ -26,8 +26,8 @@ export interface ParsedQuestion {
   /** How many regions (below the autonomous region) the question names itself, not through a person. */
   readonly explicitRegions: number;
   readonly intent: Intent;
-  /** 今年/计划/目标 → 'target'; 去年/已经/完成 → 'actual'. */
-  readonly period?: 'target' | 'actual';
+  /** 今年/计划/目标 → 'target'; 去年/已经/完成 → 'actual'; both asked → 'both'. */
+  readonly period?: 'target' | 'actual' | 'both';
   /** Asks to compare or list several (哪个多, 分别, 对比). */
   readonly comparison: boolean;
   /** A yes/no check of a figure (是不是161个). */
@@ -82,6 +82,7 @@ const FILLER = [
   '吗 呢 吧 啊 呀 嘛 哦 了 的 是 请 叫啥名字 叫什么名字 叫什么 叫啥 名字',
   '是谁 谁 哪位 哪个 哪些人 那篇 这篇 这一 那一 这期 那期 一下子 现在 目前',
   '当时 哈 嗯 咱们 咱 俺们 俺 大家 已经 实际上 实际 真正 左右 差不多 上下',
+  '什么意思 啥意思 意思 前后 到底 听说 知道 问问 想问问 这两年 那个 这些 那些 一点 有点',
   '办法 方法 法子 主要 做好 搞好 抓好 干好 弄好 有些 这篇报道 这篇文章 报道中 文章中 报道里 文章里 文中',
 ]
   .join(' ')
@@ -103,6 +104,7 @@ export function createQuestionReader(
   regions: readonly Region[],
   people: readonly { name: string; region?: string }[],
   articleYear = new Date().getFullYear(),
+  readLatin: (text: string) => string = (t) => t,
 ): QuestionReader {
   const names = regions.flatMap((r) => [r.name, ...r.aliases]);
   const correct = createPlaceNameCorrector(names);
@@ -118,29 +120,39 @@ export function createQuestionReader(
 
   return {
     read(question, botUsername) {
-      let text = normalizeText(stripAddressing(question, botUsername));
-      const smallTalk = smallTalkOf(text);
-      const intentText = arabizeNumerals(correct(text));
-      text = arabizeNumerals(correct(stripPoliteness(extractQuestion(text))));
-
+      const full = normalizeText(stripAddressing(question, botUsername));
+      const smallTalk = smallTalkOf(full);
+      // Latin first: a pinyin place name, then English words of the domain, then pinyin words, so
+      // that everything below reads Chinese.
+      let latin = full;
       const found: Region[] = [];
-      const hint = pinyin(text);
+      const hint = pinyin(full);
       if (hint) {
         const r = regions.find((x) => x.id === hint.regionId);
-        if (r) found.push(r);
-        text = text.replace(hint.matched, ` ${r?.name ?? ''} `);
+        if (r) {
+          found.push(r);
+          latin = latin.replace(hint.matched, ` ${r.name} `);
+        }
       }
+      for (const [pattern, words] of ENGLISH)
+        latin = latin.replace(new RegExp(pattern.source, 'g'), ` ${words} `);
+      latin = latin.replace(ENGLISH_FILLER, ' ');
+      const whole = arabizeNumerals(correct(readLatin(latin)));
+      // Regions are read from the whole message; the question itself from the clauses that ask.
+      for (const { n, r } of mentions) if (n && whole.includes(n) && !found.includes(r)) found.push(r);
+      const intentText = whole;
+      let text = arabizeNumerals(correct(stripPoliteness(extractQuestion(whole))));
       let searchText = text;
-      for (const { n, r } of mentions) {
+      for (const { n } of mentions) {
         if (!n || !searchText.includes(n)) continue;
-        if (!found.includes(r)) found.push(r);
         // 兴和县委书记: the name goes, the 县委 of the role stays.
         const suffix = /[旗县]$/.test(n) ? n.slice(-1) : '';
         searchText = searchText.split(`${n}委`).join(` ${suffix}委`).split(n).join(' ');
       }
+      text = text.replace(/\s+/g, ' ').trim();
       const explicit = found.filter((r) => r.level !== '自治区').length;
       // A person named brings their region along (边中悦 → 克什克腾旗), but stays a search word.
-      for (const { n, r } of personRegion) if (text.includes(n) && !found.includes(r)) found.push(r);
+      for (const { n, r } of personRegion) if (whole.includes(n) && !found.includes(r)) found.push(r);
       // The autonomous region is context, not a filter, when a county is named too.
       const specific = found.filter((r) => r.level !== '自治区');
       const regionsNamed = specific.length > 0 ? specific : found;
@@ -153,14 +165,13 @@ export function createQuestionReader(
       if (check) searchText = searchText.replace(check.number, ' ');
       const year = yearOf(text, articleYear);
       const yearPeriod = year === undefined ? undefined : Number(year) >= articleYear ? 'target' : 'actual';
-      const period = TARGET.test(text) ? 'target' : ACTUAL.test(text) ? 'actual' : yearPeriod;
+      const target = TARGET.test(text);
+      const actual = ACTUAL.test(text);
+      // 去年……今年……: both the result and the plan are asked.
+      const period = target && actual ? 'both' : target ? 'target' : actual ? 'actual' : yearPeriod;
 
-      const otherPlaces = [...new Set(text.match(OTHER_PLACES) ?? [])];
+      const otherPlaces = [...new Set(whole.match(OTHER_PLACES) ?? [])];
       searchText = searchText.replace(PERIOD_WORDS, ' ');
-      // English words of the domain are read as their Chinese; other English words are noise.
-      for (const [pattern, words] of ENGLISH)
-        searchText = searchText.replace(new RegExp(pattern.source, 'g'), ` ${words} `);
-      searchText = searchText.replace(ENGLISH_FILLER, ' ');
       if (COMPARE.test(text)) searchText = searchText.replace(COMPARE_WORDS, ' ');
       searchText = stripFillers(searchText);
       // Colloquial words: each may be held as itself or as one of the newspaper's words for it.
@@ -197,6 +208,7 @@ const WRAPPER_CLAUSES = [
   /^(尊敬的|亲爱的|各位)?[\u4e00-\u9fff]{0,6}(老师|领导|编辑|同志|先生|女士|小编|专家|同学们?)$/,
   /^(打扰(了|一下|您了|啦)?|冒昧(打扰|问一下)?|不好意思.{0,12}|抱歉.{0,10}|请多指教|问个问题|有个问题|请教个问题)$/,
   /^我(是|们是|在|正在|们在|们小组在|最近在|想做)[^?？]{0,24}(论文|报告|作业|调研|研究|干部|学生|老师|记者|面试|考试|工作|材料|课题|员)$/,
+  /^(看不懂|不明白|不懂|没看懂|搞不懂|不太懂|不清楚)$/,
   /^(能|可以|可否|能不能|麻烦)?(给我|帮我|给|帮忙)?(简单|具体|详细)?(讲讲|说说|介绍一下|介绍介绍|讲一下|说一下|聊聊|解释一下|分析一下)(吗|吧|呢|么)?$/,
 ];
 const REQUEST_PREFIX =
@@ -209,16 +221,25 @@ const REQUEST_PREFIX =
  */
 export function extractQuestion(text: string): string {
   const clauses = text
-    .split(/[,，。!！?？;；~～:：\n]+/)
+    .split(/[,，。!！?？;；~～:：\s]+/)
     .map((c) => c.trim())
     .filter(Boolean);
   if (clauses.length <= 1) return text.replace(REQUEST_PREFIX, '') || text;
-  const kept = clauses
+  let kept = clauses
     .filter((c) => !WRAPPER_CLAUSES.some((re) => re.test(c)))
     .map((c) => c.replace(REQUEST_PREFIX, ''));
+  // A long message tells a story around its question: keep the clauses that ask.
+  if (kept.join('').length > 24) {
+    const asking = kept.filter((c) => ASKING.test(c));
+    if (asking.length > 0) kept = asking;
+  }
   const out = kept.filter(Boolean).join('，');
   return out || text;
 }
+
+// The words that make a clause a question.
+const ASKING =
+  /多少|几|什么|啥|怎么|怎样|如何|哪|谁|吗|么|呢|是否|是不是|有没有|对不对|为何|为什么|介绍|讲讲|说说/;
 
 /** Takes question words, particles and fillers out of a text (each leaves a space). */
 export function stripFillers(text: string): string {

@@ -50,6 +50,8 @@ export interface Index {
   search(query: SearchQuery): SearchResult;
   /** The weight of a term: its idf, or the weight of an unknown term. */
   idf(term: string): number;
+  /** Reads Latin runs in pinyin as the knowledge's words (tuopin → 脱贫); other Latin stays. */
+  readPinyin(text: string): string;
   readonly size: { readonly entries: number; readonly terms: number; readonly vocabulary: number };
 }
 
@@ -59,6 +61,27 @@ const LIGHT =
   /[在和与及对给为地得就都也还其这那他她它们我你您个些有要会能把被从到让向比更最很又再已跟或呀吗呢吧啊哈嘛哦喔]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
 const SYNONYM_WEIGHT = 0.7;
+// Question words spelled in pinyin: they are not in the knowledge, but they say what is asked.
+const QUESTION_PINYIN = new Map([
+  ['duoshao', '多少'],
+  ['nian', '年'],
+  ['jinnian', '今年'],
+  ['qunian', '去年'],
+  ['nali', '哪里'],
+  ['naer', '哪儿'],
+  ['shenme', '什么'],
+  ['shenmeshihou', '什么时候'],
+  ['zenme', '怎么'],
+  ['zenmeyang', '怎么样'],
+  ['ruhe', '如何'],
+  ['shei', '谁'],
+  ['shui', '谁'],
+  ['naxie', '哪些'],
+  ['naxian', '哪个县'],
+  ['jige', '几个'],
+  ['shibushi', '是不是'],
+  ['weishenme', '为什么'],
+]);
 const FUSE_OPTIONS = {
   keys: ['w'],
   includeScore: true,
@@ -70,10 +93,17 @@ const FUSE_OPTIONS = {
 /** Builds the index: term postings with field weights, idf, and the Fuse vocabulary. */
 export function buildIndex(entries: readonly Entry[]): Index {
   const postings = new Map<string, Map<number, number>>();
+  // Fields repeat text (a fact's sentence stands in its turn's answer): normalize and cut each once.
+  const termsCache = new Map<string, ReadonlySet<string>>();
+  const termsOfField = (text: string) => {
+    let terms = termsCache.get(text);
+    if (!terms) termsCache.set(text, (terms = new Set(termsOf(normalizeText(text), { unigrams: true }))));
+    return terms;
+  };
   entries.forEach((e, i) => {
     for (const f of e.fields) {
       if (!f.text) continue;
-      for (const t of new Set(termsOf(normalizeText(f.text), { unigrams: true }))) {
+      for (const t of termsOfField(f.text)) {
         let p = postings.get(t);
         if (!p) postings.set(t, (p = new Map()));
         p.set(i, Math.max(p.get(i) ?? 0, f.weight));
@@ -132,36 +162,21 @@ export function buildIndex(entries: readonly Entry[]): Index {
   const readPinyin = (text: string): string =>
     text.replace(/[a-z]+(?: [a-z]+)*/g, (latin) => {
       if (!pinyinWords) [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary, postings.keys());
-      const words = pinyinWords;
-      const compact = latin.replace(/ /g, '');
-      let out = '';
-      let rest = '';
-      for (let i = 0; i < compact.length; ) {
-        let hit: string | undefined;
-        let len = Math.min(pinyinMax, compact.length - i);
-        for (; len >= 4; len--) {
-          hit = words.get(compact.slice(i, i + len));
-          if (hit) break;
-        }
-        if (hit) {
-          if (rest) out += ` ${rest} `;
-          rest = '';
-          out += hit;
-          i += len;
-        } else {
-          rest += compact[i];
-          i++;
-        }
-      }
-      if (!out) return latin;
-      return rest ? `${out} ${rest}` : out;
+      const parts = segmentPinyin(latin.replace(/ /g, ''), pinyinWords, pinyinMax);
+      if (!parts.some((p) => p.hanzi)) return latin;
+      // Between pinyin words, short leftovers are particles and measure words (le, de, ge): dropped.
+      return parts
+        .filter((p) => p.hanzi || p.text.length > 3)
+        .map((p) => p.hanzi ?? p.text)
+        .join(' ');
     });
 
   return {
     size: { entries: n, terms: postings.size, vocabulary: vocabulary.length },
     idf,
+    readPinyin,
     search(query) {
-      const corrected = correct(readPinyin(query.text));
+      const corrected = correct(query.text);
       const synonyms = (query.synonyms ?? []).map((syn) => ({
         span: syn.span,
         alternatives: syn.alternatives.map((w) => termsOf(normalizeText(w))).filter((t) => t.length > 0),
@@ -259,15 +274,14 @@ function unitsOf(
 function buildVocabulary(entries: readonly Entry[]): string[] {
   const words = new Set<string>();
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-  for (const e of entries) {
-    for (const f of e.fields) {
-      const text = normalizeText(f.text);
-      for (const chunk of text.split(/[^\u4e00-\u9fff]+/)) {
-        if (chunk.length >= 2 && chunk.length <= 8) words.add(chunk);
-      }
-      for (const s of segmenter.segment(text)) {
-        if (s.isWordLike && /^[\u4e00-\u9fff]{2,8}$/.test(s.segment)) words.add(s.segment);
-      }
+  const texts = new Set(entries.flatMap((e) => e.fields.map((f) => f.text)));
+  for (const raw of texts) {
+    const text = normalizeText(raw);
+    for (const chunk of text.split(/[^\u4e00-\u9fff]+/)) {
+      if (chunk.length >= 2 && chunk.length <= 8) words.add(chunk);
+    }
+    for (const s of segmenter.segment(text)) {
+      if (s.isWordLike && /^[\u4e00-\u9fff]{2,8}$/.test(s.segment)) words.add(s.segment);
     }
   }
   return [...words];
@@ -309,6 +323,56 @@ function buildPinyinWords(
     }
   }
   return [map, max];
+}
+
+/** A piece of a pinyin run: a word it spells, or letters left over. */
+interface PinyinPiece {
+  readonly text: string;
+  readonly hanzi?: string;
+}
+
+/**
+ * Cuts a run of pinyin letters into the words it spells, covering as many letters as possible with
+ * as few pieces as possible, preferring question words and vocabulary words over mere bigrams.
+ */
+function segmentPinyin(compact: string, words: ReadonlyMap<string, string>, maxLen: number): PinyinPiece[] {
+  const n = compact.length;
+  // cost[i]: [letters left uncovered, pieces] of the best cut of compact[i..].
+  const cost: [number, number][] = Array.from({ length: n + 1 }, () => [0, 0]);
+  const choice: number[] = new Array(n + 1).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let best: [number, number] = [(cost[i + 1]?.[0] ?? 0) + 1, (cost[i + 1]?.[1] ?? 0) + 1];
+    let bestLen = 0;
+    for (let len = Math.min(maxLen, n - i); len >= 4; len--) {
+      const key = compact.slice(i, i + len);
+      if (!QUESTION_PINYIN.has(key) && !words.has(key)) continue;
+      const rest = cost[i + len] ?? [0, 0];
+      const c: [number, number] = [rest[0], rest[1] + 1];
+      if (c[0] < best[0] || (c[0] === best[0] && c[1] < best[1])) {
+        best = c;
+        bestLen = len;
+      }
+    }
+    cost[i] = best;
+    choice[i] = bestLen;
+  }
+  const out: PinyinPiece[] = [];
+  let rest = '';
+  for (let i = 0; i < n; ) {
+    const len = choice[i] ?? 0;
+    if (len === 0) {
+      rest += compact[i];
+      i++;
+      continue;
+    }
+    if (rest) out.push({ text: rest });
+    rest = '';
+    const key = compact.slice(i, i + len);
+    out.push({ text: key, hanzi: QUESTION_PINYIN.get(key) ?? words.get(key) ?? key });
+    i += len;
+  }
+  if (rest) out.push({ text: rest });
+  return out;
 }
 
 /** Levenshtein distance of two short strings. */

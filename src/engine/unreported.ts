@@ -15,7 +15,7 @@ interface Indicator {
 // Phrases that contain an indicator's word but mean something the article does report:
 // 贫困人口 is not the population, 人均可支配收入 is not a wage.
 const REPORTED_PHRASES =
-  /(贫困|脱贫|搬迁|随迁|带动|减少|惠及|建档立卡|重点贫困|越线|稳定脱贫|就业)人口|贫困人口|人均(可支配|纯)?收入|校园足球|校舍/g;
+  /(贫困|脱贫|搬迁|随迁|带动|减少|惠及|建档立卡|重点贫困|越线|稳定脱贫|就业)人口|贫困人口|人均(可支配|纯)?收入|校园足球|校舍|(重点)?贫困(嘎查)?村|销号|摘帽/g;
 
 const INDICATORS: readonly Indicator[] = [
   { name: 'GDP（地区生产总值）', pattern: /gdp|生产总值|经济总量|经济增速|经济增长率|国民经济/ },
@@ -54,6 +54,12 @@ const INDICATORS: readonly Indicator[] = [
   { name: '联系方式', pattern: /电话|手机号|邮编|区号|联系方式|邮箱|网址|官网/ },
   { name: '低保和救助人数', pattern: /低保|五保|特困供养|救助人数/ },
   { name: '犯罪和治安', pattern: /犯罪|治安|案件|刑事/ },
+  { name: '费用和价格', pattern: /暖气费|取暖费|供暖费|水费|电费|学费|物业费|费用|收费|价格|单价|多少钱一/ },
+  {
+    name: '行政区划（乡镇、村的数目）',
+    pattern:
+      /(有|辖|一共|总共|共有)(几|多少)个?(苏木|乡镇|镇|乡|嘎查|行政村)|(苏木|乡镇|行政村|嘎查村)(有|一共|总共)(几|多少)|下辖|辖区|辖几/,
+  },
 ];
 
 /** Finds an indicator asked about that the knowledge does not report for the region asked. */

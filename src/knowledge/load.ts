@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import yaml from 'js-yaml';
 import type { z } from 'zod';
 import { Article } from './schema.js';
 
@@ -90,7 +90,9 @@ function readArticle(root: string, name: string, problems: KnowledgeProblem[]): 
   let raw: unknown;
   try {
     const text = readFileSync(path, 'utf8');
-    raw = /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    raw = /\.json$/i.test(name)
+      ? JSON.parse(text)
+      : yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: name });
   } catch (err) {
     problems.push({ file: name, path: '', message: `cannot be parsed: ${parseMessage(err)}` });
     return undefined;
@@ -269,7 +271,9 @@ function checkAcrossArticles(articles: readonly LoadedArticle[], problems: Knowl
 }
 
 function parseMessage(err: unknown): string {
-  if (err instanceof YAMLParseError) return err.message.split('\n')[0] ?? err.message;
+  // js-yaml's message is "reason (line:column)" followed by an excerpt; the first line says it all.
+  if (err instanceof yaml.YAMLException)
+    return `${err.reason} (line ${err.mark.line + 1}, column ${err.mark.column + 1})`;
   if (err instanceof Error) return err.message;
   return String(err);
 }
