@@ -189,7 +189,8 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       parsed.regions.map((r) => r.id),
     );
     if (asked) {
-      if (parsed.otherPlaces.length > 0 && parsed.regions.length === 0) return none(q, 'off-topic', examples);
+      // Without a region of ours, "天气怎么样" is simply not what the bot knows about.
+      if (parsed.regions.length === 0) return none(q, 'off-topic', examples);
       return notReported(q, parsed, asked, best);
     }
 
