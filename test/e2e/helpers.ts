@@ -54,7 +54,7 @@ export async function startBot(
   };
   const config: Config =
     mode === 'polling'
-      ? { ...common, mode, ...overrides }
+      ? ({ ...common, mode, ...overrides } as Config)
       : ({
           ...common,
           mode,
