@@ -22,6 +22,8 @@ export interface AnswerEngineOptions {
   readonly minCoverage?: number;
   /** Lead length in characters. */
   readonly leadLength?: number;
+  /** Told about a bug met while answering (the user gets a decline, not an exception). */
+  readonly onError?: (error: unknown, question: string) => void;
 }
 
 /** The full text of an entry, for the "完整回答" button and the CLI. */
@@ -111,7 +113,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         ref: refOf(e),
         title: e.turn ? `${e.region?.name ?? ''} · ${e.turn.topic}` : e.label,
         ...(e.turn ? { asked: `${e.turn.reporter}：${e.turn.question}` } : {}),
-        text: e.kind === 'fact' ? e.body : e.body,
+        text: e.body,
         ...(e.speaker ? { speaker: e.speaker } : {}),
         citation: e.citation,
       };
@@ -126,8 +128,9 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     answer: (question, context) => {
       try {
         return answerOne(question, context);
-      } catch {
-        // A bug in the engine must not take a user's question down with it.
+      } catch (error) {
+        // A bug in the engine must not take a user's question down with it; it is reported.
+        opts.onError?.(error, String(question));
         return none(String(question ?? ''), 'off-topic', []);
       }
     },
@@ -204,7 +207,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       !named.some((r) => r.id === bestRegion.id) &&
       best.coverage >= opts.minCoverage
     ) {
-      return notReported(q, parsed, best.entry.label, best);
+      return notReported(q, parsed, best.entry.label, best, refOf(best.entry));
     }
 
     // "叫什么名字" asks for a person: a turn that mentions a role (旗长) does not name anyone.
@@ -372,12 +375,14 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     parsed: ParsedQuestion,
     asked: string | undefined,
     best: Scored | undefined,
+    elsewhere?: EntryRef,
   ): NoAnswer {
     const region = parsed.regions.find((r) => r.level !== '自治区') ?? parsed.regions[0];
     const suggestions = region ? engine.indicatorsOf(region.id).slice(0, 8) : examples;
     return none(q, 'not-reported', suggestions, {
       ...(region ? { regionName: region.name } : {}),
       ...(asked ? { asked } : {}),
+      ...(elsewhere ? { elsewhere } : {}),
       ...(best ? { best: { id: best.entry.id, score: best.score }, confidence: best.coverage } : {}),
     });
   }

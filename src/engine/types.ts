@@ -100,6 +100,8 @@ export interface NoAnswer {
   readonly regionName?: string;
   /** What was asked for that the article does not report (GDP, 总人口 …). */
   readonly asked?: string;
+  /** The same indicator, reported for another region (兴和县's 贫困发生率 → 克什克腾旗's). */
+  readonly elsewhere?: EntryRef;
   readonly suggestions: readonly EntryRef[];
   readonly confidence: number;
   /** The best candidate and its score, for the unanswered log. */

@@ -44,7 +44,8 @@ export function noAnswerText(a: NoAnswer): string {
     case 'not-reported': {
       const what = a.asked ? `“${a.asked}”` : '这个数字';
       const region = a.regionName ?? '这个地方';
-      return `这篇报道没有提到${region}的${what}，我不能给出报道以外的数字。报道里有${region}的这些数据：`;
+      const there = a.elsewhere?.regionName ? `（报道中只有${a.elsewhere.regionName}的这项数据。）` : '';
+      return `这篇报道没有提到${region}的${what}，我不能给出报道以外的数字。${there}报道里有${region}的这些数据：`;
     }
     case 'off-topic':
       return `抱歉，这不在我掌握的内容里。${CAN_ANSWER}`;
