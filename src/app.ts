@@ -21,6 +21,11 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Already loaded knowledge (default: loaded from config.knowledgeDir). */
   readonly knowledge?: Knowledge;
+  /**
+   * The engine in service, when something else owns it (a knowledge service that reloads): asked
+   * afresh at every update. Without it the app builds one engine from the knowledge.
+   */
+  readonly getEngine?: () => AnswerEngine;
   readonly contextStore?: ContextStore;
   readonly onUnanswered?: (event: UnansweredEvent) => void;
 }
@@ -30,7 +35,7 @@ export interface RunningApp {
   readonly bot: Telegraf<BotContext>;
   /** The webhook server's address (webhook mode). */
   readonly address?: AddressInfo;
-  /** Serves another engine from the next update on (a knowledge reload). */
+  /** Serves another engine from the next update on (a knowledge reload; ignored with getEngine). */
   replaceEngine(engine: AnswerEngine): void;
   /** Stops polling or closes the server, waiting for updates in progress; safe to call twice. */
   stop(reason?: string): Promise<void>;
@@ -49,12 +54,18 @@ export class StartError extends Error {
  */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, logger } = options;
-  const knowledge = options.knowledge ?? loadKnowledge(config.knowledgeDir);
-  let engine = createAnswerEngine(knowledge);
-  logger.info({ dir: config.knowledgeDir, size: engine.size }, 'knowledge loaded');
+  let engine: AnswerEngine | undefined;
+  if (!options.getEngine) {
+    const knowledge = options.knowledge ?? loadKnowledge(config.knowledgeDir);
+    engine = createAnswerEngine(knowledge, {
+      onError: (err, question) => logger.error({ err, question }, 'the engine failed on a question'),
+    });
+    logger.info({ dir: config.knowledgeDir, size: engine.size }, 'knowledge loaded');
+  }
+  const getEngine = options.getEngine ?? (() => engine as AnswerEngine);
 
   const bot = createBot({
-    getEngine: () => engine,
+    getEngine,
     logger,
     config,
     ...(options.contextStore ? { contextStore: options.contextStore } : {}),
@@ -114,7 +125,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     path: config.webhookPath,
     secret: config.webhookSecret,
     handleUpdate: (update) => bot.handleUpdate(update),
-    health: () => (ready ? { ...engine.size } : undefined),
+    health: () => (ready ? { ...getEngine().size } : undefined),
     logger,
   });
   let address: AddressInfo;
