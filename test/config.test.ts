@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_MESSAGES, ConfigError, createConfig, loadEnvFile } from '../src/config.js';
 
@@ -133,5 +134,29 @@ describe('loadEnvFile', () => {
     expect(process.env.MINSHENG_TEST_A).toBe('from-file');
     expect(process.env.MINSHENG_TEST_B).toBe('from-env');
     expect(loadEnvFile(join(dir, 'missing.env'))).toBe(false);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(resolve('.env.example'), 'utf8');
+
+  it('lists every setting, each with a comment above it', () => {
+    const keys = [
+      'BOT_TOKEN',
+      'BOT_MODE',
+      'WEBHOOK_URL',
+      'WEBHOOK_SECRET',
+      'HOST',
+      'PORT',
+      'TELEGRAM_API_ROOT',
+    ];
+    for (const key of [...keys, 'KNOWLEDGE_DIR', 'LOG_LEVEL']) {
+      expect(text).toMatch(new RegExp(`#[^\\n]*\\n(#[^\\n]*\\n)*(HOST=0.0.0.0\\n)?${key}=`));
+    }
+  });
+
+  it('is a valid configuration once a token is filled in', () => {
+    const env = parseEnv(text) as Record<string, string>;
+    expect(createConfig({ ...env, BOT_TOKEN: TOKEN })).toMatchObject({ mode: 'polling', port: 8080 });
   });
 });
