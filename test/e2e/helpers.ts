@@ -11,6 +11,7 @@ import {
   createBotApiServer,
   generateBotToken,
 } from '../../src/emulator/bot-api-server.js';
+import type { AnswerEngine } from '../../src/engine/answer.js';
 import { type Knowledge, loadKnowledge } from '../../src/knowledge/load.js';
 import { defaultKnowledgeDir } from '../../src/knowledge/paths.js';
 import { createLogger } from '../../src/logger.js';
@@ -36,6 +37,7 @@ export interface Running {
 export async function startBot(
   mode: 'polling' | 'webhook',
   overrides: Partial<Config> = {},
+  getEngine?: () => AnswerEngine,
 ): Promise<Running> {
   const server = await createBotApiServer({
     bots: [
@@ -90,7 +92,13 @@ export async function startBot(
       onUnanswered: (e) => unanswered.push(e),
     });
   } else {
-    app = await startApp({ config, logger, knowledge, onUnanswered: (e) => unanswered.push(e) });
+    app = await startApp({
+      config,
+      logger,
+      knowledge,
+      onUnanswered: (e) => unanswered.push(e),
+      ...(getEngine ? { getEngine } : {}),
+    });
   }
   return {
     server,

@@ -110,6 +110,8 @@ describe('main', () => {
     expect((await server.waitForBotMessage(user.id)).text).toContain('48%');
     const signalled = Date.now();
     proc.child.kill('SIGTERM');
+    // A second signal (an impatient operator, a supervisor) must not break the stop.
+    proc.child.kill('SIGTERM');
     const { code } = await proc.exit;
     expect(code).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(3000);

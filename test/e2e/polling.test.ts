@@ -180,6 +180,13 @@ describe('polling against the emulator', () => {
     expect(run.logs.filter((l) => l.includes('"level":50'))).toEqual([]);
   });
 
+  it('stops once, however often it is asked to, confirming the updates it handled', async () => {
+    await Promise.all([run.app.stop('first'), run.app.stop('second')]);
+    await run.app.done;
+    expect(run.server.pendingUpdates()).toEqual([]);
+    expect(run.logs.filter((l) => l.includes('polling stopped'))).toHaveLength(1);
+  });
+
   it('makes no call Telegram refuses, and never logs the token', () => {
     const refused = run.server.calls.filter((c) => c.httpStatus !== undefined && c.httpStatus >= 400);
     expect(
@@ -190,5 +197,33 @@ describe('polling against the emulator', () => {
     expect(run.logs.length).toBeGreaterThan(5);
     for (const line of run.logs) expect(line).not.toContain(TOKEN.split(':')[1]);
     expect(run.unanswered.every((e) => !JSON.stringify(e).includes('Alice'))).toBe(true);
+  });
+});
+
+describe('answers Telegram checks strictly', () => {
+  it('splits an answer over 4,096 characters and escapes markup so that every part is accepted', async () => {
+    const { createAnswerEngine } = await import('../../src/engine/answer.js');
+    const { loadKnowledge } = await import('../../src/knowledge/load.js');
+    const { defaultKnowledgeDir } = await import('../../src/knowledge/paths.js');
+    const real = createAnswerEngine(loadKnowledge(defaultKnowledgeDir()));
+    const base = real.answerEntry('xh-urbanization-rate-2016');
+    if (base?.kind !== 'answered') throw new Error('expected an answer');
+    const lead = `<b>不是标签</b> & 1 < 2 😀。${'民生工作取得新进展，群众获得感明显增强。'.repeat(420)}`;
+    const huge = { ...base, parts: base.parts.map((p) => ({ ...p, lead })) };
+    const strict = await startBot('polling', {}, () => ({ ...real, answer: () => huge }));
+    try {
+      const user = strict.server.createUser({ firstName: 'Carol' });
+      const { message } = strict.server.sendText(user.id, user, '随便');
+      await strict.server.waitFor(() => strict.logs.some((l) => l.includes('"update_id":1,')), 5000);
+      const replies = strict.server.messagesIn(user.id).filter((m) => m.message_id > message.message_id);
+      expect(replies.length).toBeGreaterThan(1);
+      for (const r of replies) expect((r.text ?? '').length).toBeLessThanOrEqual(4096);
+      expect(replies[0]?.text).toContain('<b>不是标签</b> & 1 < 2 😀');
+      expect(replies.at(-1)?.reply_markup).toBeDefined();
+      expect(replies.slice(0, -1).every((r) => r.reply_markup === undefined)).toBe(true);
+      expect(strict.server.calls.filter((c) => (c.httpStatus ?? 200) >= 400)).toEqual([]);
+    } finally {
+      await strict.stop();
+    }
   });
 });
