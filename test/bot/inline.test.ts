@@ -9,6 +9,7 @@ interface Result {
   title: string;
   description?: string;
   input_message_content: { message_text: string; parse_mode: string };
+  reply_markup?: { inline_keyboard: { url?: string }[][] };
 }
 
 async function inline(h: ReturnType<typeof harness>, query: string) {
@@ -29,6 +30,10 @@ describe('inline mode', () => {
     expect(first?.input_message_content.parse_mode).toBe('HTML');
     expect(first?.input_message_content.message_text).toContain('《内蒙古日报》');
     expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    // The button opens the bot on the same entry (`/start <id>`, which the bot answers).
+    expect(first?.reply_markup?.inline_keyboard[0]?.[0]?.url).toBe(
+      `https://t.me/MinshengBot?start=${first?.id}`,
+    );
   });
 
   it('gives each region its own result when the engine answers for two', async () => {

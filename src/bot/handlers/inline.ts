@@ -16,6 +16,9 @@ import { stripMentions } from './ask.js';
 /** How long Telegram may cache an inline answer, in seconds (answers change only on reload). */
 export const INLINE_CACHE_SECONDS = 60;
 
+/** What Telegram allows in a /start deep-link parameter. */
+export const START_PARAMETER = /^[A-Za-z0-9_-]{1,64}$/;
+
 const SMALL_TALK = new Set(['greeting', 'thanks', 'empty']);
 
 /** Inline queries. */
@@ -26,10 +29,11 @@ export function inlineFeature(deps: BotDependencies): Composer<BotContext> {
     ctx.outcome.command = 'inline';
     const engine = deps.getEngine();
     const question = stripMentions(ctx.inlineQuery.query, ctx.me).trim();
-    const link = (id: string) => ({
-      text: '🔎 在机器人里查看完整回答',
-      url: `https://t.me/${ctx.me}?start=${id}`,
-    });
+    // A deep link opens the bot with `/start <entry id>`; Telegram allows only these characters there.
+    const link = (id: string) =>
+      START_PARAMETER.test(id)
+        ? { text: '🔎 在机器人里查看完整回答', url: `https://t.me/${ctx.me}?start=${id}` }
+        : undefined;
 
     const answer = question ? engine.answer(question) : undefined;
     if (answer) recordAnswer(ctx, answer);
@@ -39,7 +43,8 @@ export function inlineFeature(deps: BotDependencies): Composer<BotContext> {
       offered.length > 0
         ? offered.map((a) => {
             const id = a.parts[0]?.entry.id ?? 'answer';
-            return inlineArticle(a, id, { link: link(id) });
+            const button = link(id);
+            return inlineArticle(a, id, button ? { link: button } : {});
           })
         : examples(engine, link);
     const notFound = answer !== undefined && answer.kind === 'none' && !SMALL_TALK.has(answer.reason);
@@ -81,16 +86,17 @@ function candidates(engine: AnswerEngine, answer: Answer): Answered[] {
 
 function examples(
   engine: AnswerEngine,
-  link: (id: string) => { text: string; url: string },
+  link: (id: string) => { text: string; url: string } | undefined,
 ): InlineArticle[] {
   const out: InlineArticle[] = [];
   for (const ref of engine.examples()) {
     const a = engine.answerEntry(ref.id);
     if (a?.kind !== 'answered' || out.length >= MAX_INLINE_RESULTS) continue;
     const part = a.parts[0];
+    const button = link(ref.id);
     out.push(
       inlineArticle(a, ref.id, {
-        link: link(ref.id),
+        ...(button ? { link: button } : {}),
         title: `💬 ${ref.question}`,
         ...(part ? { description: formatHeadline(part) } : {}),
       }),

@@ -7,6 +7,7 @@ import { Composer } from 'telegraf';
 import { aboutText, exampleButtons, helpText, welcomeText } from '../../render/texts.js';
 import { replyTarget, replyWithAnswer, sendMessages } from '../reply.js';
 import type { BotContext, BotDependencies } from '../types.js';
+import { START_PARAMETER } from './inline.js';
 
 /** The start, help and about commands. */
 export function startHelpFeature(deps: BotDependencies): Composer<BotContext> {
@@ -16,7 +17,7 @@ export function startHelpFeature(deps: BotDependencies): Composer<BotContext> {
     ctx.outcome.command = 'start';
     const engine = deps.getEngine();
     const payload = ctx.payload.trim();
-    const answer = /^[a-z0-9-]{1,64}$/.test(payload) ? engine.answerEntry(payload) : undefined;
+    const answer = START_PARAMETER.test(payload) ? engine.answerEntry(payload) : undefined;
     if (answer) {
       ctx.outcome.command = 'start:entry';
       await replyWithAnswer(ctx, deps, answer, { replyTo: replyTarget(ctx) });
