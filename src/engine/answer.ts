@@ -89,7 +89,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
   const facts = set.entries.filter((e) => e.kind === 'fact');
   const sources = set.entries.filter((e) => e.kind === 'source');
 
-  const examples = pickExamples(set.entries, knowledge);
+  let examples: readonly EntryRef[] = [];
   const unreported = createUnreportedDetector(set.entries);
 
   const engine: AnswerEngine = {
@@ -421,7 +421,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     let lead: string;
     if (fact) {
       headline = `${regionName ? `${regionName} · ` : ''}${fact.indicator} ${fact.values.map((v) => v.text).join('、')}`;
-      lead = excerptAround(e.body, fact.quote, 120);
+      lead = excerptAround(e.body, fact.quote, 80);
     } else if (e.kind === 'person' || e.kind === 'source') {
       headline = e.label;
       lead = e.body;
@@ -486,6 +486,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     return best;
   }
 
+  examples = pickExamples(set.entries, knowledge, engine);
   return engine;
 }
 
@@ -584,9 +585,19 @@ function compare(a: Entry | undefined, b: Entry | undefined): string | undefined
   return `${hi.region?.name}（${hv.text}）多于${lo.region?.name}（${lv.text}）${basis}。`;
 }
 
-function pickExamples(entries: readonly Entry[], knowledge: Knowledge): EntryRef[] {
+/**
+ * Example questions: the editors' picks of each article (those the engine answers), else the first
+ * turn of each interview and two facts of its summary.
+ */
+function pickExamples(entries: readonly Entry[], knowledge: Knowledge, engine: AnswerEngine): EntryRef[] {
   const out: EntryRef[] = [];
   for (const a of knowledge.articles) {
+    for (const question of a.examples) {
+      const answer = engine.answer(question);
+      const entry = answer.kind === 'answered' ? answer.parts[0]?.entry : undefined;
+      if (entry) out.push({ ...entry, question });
+    }
+    if (a.examples.length > 0) continue;
     for (const iv of a.interviews) {
       const turn = entries.find((e) => e.id === iv.turns[0]?.id);
       const summaryFacts = entries.filter(

@@ -351,7 +351,11 @@ function contextSentence(source: string, quote: string): string {
   const rest = source.slice(at + quote.length);
   const m = /[。！？\n]/.exec(rest);
   const end = at + quote.length + (m ? m.index + (m[0] === '\n' ? 0 : 1) : rest.length);
-  return source.slice(start, end).trim();
+  // A turn's first sentence opens with its speaker ("刘政："): the speaker is cited apart.
+  return source
+    .slice(start, end)
+    .trim()
+    .replace(/^[\u4e00-\u9fff]{2,4}：/, '');
 }
 
 /** One sentence saying who a person is on this page, composed from the knowledge. */

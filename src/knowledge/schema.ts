@@ -156,5 +156,7 @@ export const Article = z.object({
   stories: z.array(Story).default([]),
   background: z.array(Background).default([]),
   facts: z.array(Fact).default([]),
+  /** Example questions an editor picked for /start and the empty inline query (each must be answered). */
+  examples: z.array(Text).default([]),
 });
 export type Article = z.infer<typeof Article>;
