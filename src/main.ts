@@ -3,11 +3,16 @@
  * (knowledge, engine, bot, polling or webhook). SIGINT and SIGTERM stop it within a few seconds with
  * exit code 0; a bad configuration or knowledge folder, a rejected token or a second instance
  * (409 Conflict) stop it with one clear line on stderr, no stack trace, and exit code 1.
+ * The knowledge folder is watched and reloaded on change and on SIGHUP; declined and asked-back
+ * questions go to the unanswered-question log (UNANSWERED_LOG, default data/unanswered.jsonl).
  */
 import { StartError, startApp } from './app.js';
 import { type Config, ConfigError, createConfig, loadEnvFile } from './config.js';
+import { createAnswerEngine } from './engine/answer.js';
 import { KnowledgeError } from './knowledge/load.js';
+import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
 import { createLogger, createRedactor } from './logger.js';
+import { createUnansweredLog, unansweredLogPath } from './unanswered/log.js';
 
 /** How long a stop may take before the process exits anyway. */
 const STOP_DEADLINE_MS = 5000;
@@ -29,10 +34,38 @@ async function main(): Promise<number> {
     return 1;
   };
 
+  let knowledge: KnowledgeService;
+  try {
+    knowledge = createKnowledgeService({
+      dir: config.knowledgeDir,
+      logger,
+      buildEngine: (k) =>
+        createAnswerEngine(k, {
+          onError: (err, question) => logger.error({ err, question }, 'the engine failed on a question'),
+        }),
+    });
+  } catch (err) {
+    if (err instanceof KnowledgeError) return die(err.message);
+    throw err;
+  }
+  logger.info({ dir: config.knowledgeDir, size: knowledge.engine().size }, 'knowledge loaded');
+  const unansweredPath = unansweredLogPath(process.env);
+  const unanswered = unansweredPath ? createUnansweredLog({ path: unansweredPath, logger }) : undefined;
+  const release = () => {
+    knowledge.close();
+    unanswered?.close();
+  };
+
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
-    app = await startApp({ config, logger });
+    app = await startApp({
+      config,
+      logger,
+      getEngine: () => knowledge.engine(),
+      ...(unanswered ? { onUnanswered: (event) => unanswered.record(event) } : {}),
+    });
   } catch (err) {
+    release();
     if (err instanceof KnowledgeError || err instanceof StartError) return die(err.message);
     logger.fatal({ err }, 'start failed');
     return die(`Start failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -43,6 +76,7 @@ async function main(): Promise<number> {
     if (stopped) return;
     stopped = true;
     logger.info({ signal }, 'stopping');
+    release();
     // A stop that hangs (a request that never ends) must not keep the process alive.
     setTimeout(() => {
       logger.warn('stop took too long; exiting');
@@ -52,12 +86,18 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', () => {
+    logger.info({ signal: 'SIGHUP' }, 'reloading the knowledge');
+    void knowledge.reload('SIGHUP');
+  });
 
   try {
     await app.done;
     return 0;
   } catch (err) {
     return die(err instanceof Error ? err.message : String(err));
+  } finally {
+    release();
   }
 }
 
