@@ -429,6 +429,7 @@ export function draftArticle(text: string, options: DraftOptions = {}): ArticleD
     stories,
     background,
     facts,
+    examples: [],
   };
   if (regions.length === 0)
     notes.push({ message: 'no region found (no readable 对话人 line): add the regions by hand' });

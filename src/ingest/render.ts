@@ -3,7 +3,7 @@
  * comments at the top, what to check per entry as a comment above it, and the facts that could not be
  * placed commented out at the end.
  */
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ArticleDraft } from './draft.js';
 import type { IngestNote } from './layout.js';
 
@@ -43,6 +43,14 @@ export function renderDraft(draft: ArticleDraft, sourceName: string): string {
       ' Draft facts: one per figure-bearing clause. Check each: the indicator is guessed from the words',
       ' around the figure; split facts that hold two indicators (the quote may stay the same).',
     ].join('\n');
+  }
+
+  const examples = isMap(doc.contents)
+    ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'examples')
+    : undefined;
+  if (examples && isScalar(examples.key)) {
+    examples.key.commentBefore =
+      ' Example questions for /start and the empty inline query, as readers would ask them; each must be answered.';
   }
 
   if (draft.unplaced.length > 0) {
