@@ -79,9 +79,7 @@ export async function askAndReply(
   const ids = await sendMessages(ctx, renderTelegram(answer), { replyTo: options.replyTo });
   if (answer.kind === 'answered') {
     // A follow-up ("那兴和县呢？") keeps the question it followed, so the next one can follow it too.
-    const followed = context?.previous && sameParts(answer, engine.answer(question)) === false;
-    const asked = followed && context.previous ? context.previous.question : question;
-    await saveContext(deps, chatId, ids, asked, answer);
+    await saveContext(deps, chatId, ids, answer.followUpOf ?? question, answer);
   }
 }
 
@@ -133,11 +131,6 @@ async function saveContext(
   for (const id of messageIds) await deps.contexts.set(contextKeys.message(chatId, id), context);
 }
 
-function sameParts(a: Answer, b: Answer): boolean {
-  if (a.kind !== 'answered' || b.kind !== 'answered') return a.kind === b.kind;
-  return a.parts.map((p) => p.entry.id).join() === b.parts.map((p) => p.entry.id).join();
-}
-
 /** Notes the engine's verdict on the update's outcome, for its log line. */
 export function recordAnswer(ctx: BotContext, answer: Answer): void {
   ctx.outcome.answer = answer.kind;
@@ -159,12 +152,7 @@ function reportUnanswered(
 ): void {
   if (!deps.onUnanswered) return;
   if (answer.kind === 'none' && NOT_A_GAP.has(answer.reason)) return;
-  const best =
-    answer.kind === 'none'
-      ? answer.best
-      : answer.options[0]
-        ? { id: answer.options[0].id, score: answer.confidence }
-        : undefined;
+  const best = answer.best;
   try {
     deps.onUnanswered({
       question: answer.question,

@@ -264,6 +264,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         prompt: `两个地方都谈到了这个问题：${pair.map((p) => p.entry.region?.name).join('和')}。您想看哪一个？`,
         options: pair.map((p) => refOf(p.entry)),
         confidence: best.coverage,
+        best: { id: best.entry.id, score: best.score },
       };
     }
     return answered(q, parsed, [best], terms, ranked);
@@ -280,7 +281,9 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     return {
       ...previous,
       regions: parsed.regions,
+      explicitRegions: parsed.explicitRegions,
       text: `${parsed.regions[0]?.name ?? ''}${previous.searchText}`,
+      followUpOf: prev.question,
     };
   }
 
@@ -410,6 +413,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         ranked,
       ),
       confidence: first.coverage,
+      ...(parsed.followUpOf ? { followUpOf: parsed.followUpOf } : {}),
     };
   }
 

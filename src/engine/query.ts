@@ -42,6 +42,8 @@ export interface ParsedQuestion {
   readonly otherPlaces: readonly string[];
   /** Asks for someone's name (叫什么名字, 姓名). */
   readonly nameAsked: boolean;
+  /** The previous question, when this one only followed it up ("那兴和县呢？"). */
+  readonly followUpOf?: string;
   /** Greeting or thanks only. */
   readonly smallTalk?: 'greeting' | 'thanks';
 }

@@ -77,6 +77,8 @@ export interface Answered {
   readonly related: readonly EntryRef[];
   /** How much of the question's rare words the best entry covers (0..1); the decline signal. */
   readonly confidence: number;
+  /** Set when the question followed up the previous one ("那兴和县呢？"): the question it followed. */
+  readonly followUpOf?: string;
 }
 
 /** The question fits several entries that mean different things: ask back. */
@@ -86,6 +88,8 @@ export interface Ambiguous {
   readonly prompt: string;
   readonly options: readonly EntryRef[];
   readonly confidence: number;
+  /** The best candidate and its score, for the unanswered log. */
+  readonly best?: { readonly id: string; readonly score: number };
 }
 
 /** Why a question was not answered. */

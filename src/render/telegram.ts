@@ -70,8 +70,9 @@ export function renderTelegram(answer: Answer): TelegramMessage[] {
           .map((b) => [b]),
       );
     case 'none': {
+      // A greeting gets a few examples; a decline, what can be asked instead.
       const buttons = answer.suggestions
-        .slice(0, 6)
+        .slice(0, answer.reason === 'greeting' || answer.reason === 'empty' ? 3 : 6)
         .map((r) => button(refLabel(r), 'ask', r.id))
         .filter(isButton)
         .map((b) => [b]);

@@ -101,6 +101,7 @@ describe('onUnanswered', () => {
           prompt: '哪一个？',
           options: real.examples().slice(0, 2),
           confidence: 0.6,
+          best: { id: real.examples()[0]?.id ?? '', score: 12.5 },
         }),
       }),
     });
@@ -120,7 +121,7 @@ describe('onUnanswered', () => {
         question: '民生',
         kind: 'ambiguous',
         chatType: 'private',
-        best: expect.any(Object),
+        best: { id: real.examples()[0]?.id, score: 12.5 },
       }),
     ]);
     expect(JSON.stringify([h.unanswered, amb.unanswered])).not.toContain('Alice');
