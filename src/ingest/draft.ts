@@ -86,6 +86,12 @@ export function draftArticle(text: string, options: DraftOptions = {}): ArticleD
     entryChecks.set(id, list);
   };
   const year = layout.date ? Number(layout.date.slice(0, 4)) : undefined;
+  if (text.includes('\r\n')) {
+    notes.push({
+      message:
+        'the text has Windows line ends (CRLF), which the YAML must quote as \\r: convert the file to LF line ends (dos2unix) and ingest it again for a readable draft',
+    });
+  }
 
   // ── source ──
   const publication = layout.publication ?? '内蒙古日报';

@@ -278,6 +278,14 @@ describe('ingesting a second, smaller article of the same layout', () => {
     expect(knowledge.articles[0]?.interviews).toHaveLength(2);
   });
 
+  it('reads a text with Windows line ends, says so, and still validates', () => {
+    const crlf = QINGSHAN.replace(/\n/g, '\r\n');
+    const d = draftArticle(crlf);
+    expect(d.article.interviews.flatMap((iv) => iv.turns)).toHaveLength(3);
+    expect(d.notes.map((n) => n.message)).toContainEqual(expect.stringContaining('Windows line ends (CRLF)'));
+    expect(loadDraft(d, crlf).knowledge.articles[0]?.facts).toHaveLength(article.facts.length);
+  });
+
   it('joins a knowledge folder with no id clashes, next to the shipped article', () => {
     const shippedIds = [
       SHIPPED.source.id,
