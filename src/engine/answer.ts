@@ -219,11 +219,8 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     }
 
     if (!best || best.coverage < opts.minCoverage) {
-      if (
-        region &&
-        region.level !== '自治区' &&
-        (parsed.intent === 'figure' || parsed.intent === 'general')
-      ) {
+      // A figure asked of a region: the article does not report it. Anything else: not what it covers.
+      if (region && region.level !== '自治区' && parsed.intent === 'figure') {
         return notReported(q, parsed, undefined, best);
       }
       return none(

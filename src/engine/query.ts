@@ -136,8 +136,15 @@ export function createQuestionReader(
           latin = latin.replace(hint.matched, ` ${r.name} `);
         }
       }
-      for (const [pattern, words] of ENGLISH)
-        latin = latin.replace(new RegExp(pattern.source, 'g'), ` ${words} `);
+      // An English word becomes its first Chinese word; the others are its synonyms (target → 目标 | 计划).
+      const english: Synonym[] = [];
+      for (const [pattern, words] of ENGLISH) {
+        latin = latin.replace(new RegExp(pattern.source, 'g'), () => {
+          const [first = '', ...others] = words.split(/\s+/);
+          if (others.length > 0) english.push({ span: first, alternatives: [first, ...others] });
+          return ` ${first} `;
+        });
+      }
       latin = latin.replace(ENGLISH_FILLER, ' ');
       const whole = arabizeNumerals(correct(readLatin(latin)));
       // Regions are read from the whole message; the question itself from the clauses that ask.
@@ -177,7 +184,7 @@ export function createQuestionReader(
       if (COMPARE.test(text)) searchText = searchText.replace(COMPARE_WORDS, ' ');
       searchText = stripFillers(searchText);
       // Colloquial words: each may be held as itself or as one of the newspaper's words for it.
-      const synonyms: Synonym[] = [];
+      const synonyms: Synonym[] = english.filter((e) => searchText.includes(e.span));
       for (const [pattern, words] of SYNONYMS) {
         for (const m of searchText.matchAll(new RegExp(pattern.source, 'g'))) {
           synonyms.push({ span: m[0], alternatives: words.split(/\s+/) });

@@ -115,8 +115,10 @@ export function buildIndex(entries: readonly Entry[]): Index {
   for (const [t, p] of postings) idfOf.set(t, Math.log(1 + n / p.size));
   // A term no entry holds weighs like the rarest: off-topic questions are made of such terms.
   const unknownIdf = Math.log(1 + n);
+  // An unknown Latin word weighs less: in a mixed question it is more often English than the topic.
   const idf = (t: string) =>
-    idfOf.get(t) ?? (LIGHT.test(t) ? 0 : t.length === 1 ? unknownIdf / 2 : unknownIdf);
+    idfOf.get(t) ??
+    (LIGHT.test(t) ? 0 : t.startsWith('@') ? unknownIdf * 0.3 : t.length === 1 ? unknownIdf / 2 : unknownIdf);
 
   const vocabulary = buildVocabulary(entries);
   const vocabSet = new Set(vocabulary);
