@@ -5,7 +5,6 @@
 import type { Knowledge } from '../knowledge/load.js';
 import type { Region } from '../knowledge/schema.js';
 import { buildEntries, type Entry, formatDate, refOf } from './entries.js';
-import { normalizeText } from './normalize.js';
 import { createQuestionReader, type Intent, type ParsedQuestion } from './query.js';
 import { buildIndex, type Scored, type WeightedTerm } from './retrieve.js';
 import { excerptAround, sentencesOf, termsOf, trimNumber, truncateAtBoundary } from './text.js';

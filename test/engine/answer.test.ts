@@ -152,6 +152,7 @@ describe('declining', () => {
     '<b>兴和县</b><script>alert(1)</script>',
     "'兴和 !城镇化率 ^克旗 =48% | 兴和$",
     '\u0000\u0007兴和县\u202e城镇化率\u200b',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection attempt, on purpose
     '%s%n%x{{7*7}}${process.exit()}',
     '../../etc/passwd',
     '兴和'.repeat(240),
