@@ -8,6 +8,7 @@ import type { Answer } from '../engine/types.js';
 import { KnowledgeError, loadKnowledge } from '../knowledge/load.js';
 import { defaultKnowledgeDir } from '../knowledge/paths.js';
 import { renderPlain } from '../render/plain.js';
+import { takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run ask -- "问题"            ask one question
        npm run ask -- --json < questions.txt   one question a line in, one JSON object a line out
@@ -67,20 +68,6 @@ export function toJson(question: string, answer: Answer, ms: number) {
     confidence: Math.round(answer.confidence * 1000) / 1000,
     ...(answer.kind === 'none' ? { reason: answer.reason } : {}),
   };
-}
-
-function takeFlag(args: string[], flag: string): boolean {
-  const i = args.indexOf(flag);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
-}
-
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const [, value] = args.splice(i, 2);
-  return value;
 }
 
 main(process.argv.slice(2)).then(

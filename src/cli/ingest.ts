@@ -10,6 +10,7 @@ import { formatNotes } from '../ingest/render.js';
 import { IngestError, ingestFile } from '../ingest/write.js';
 import { KnowledgeError, loadKnowledge } from '../knowledge/load.js';
 import { defaultKnowledgeDir } from '../knowledge/paths.js';
+import { takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run ingest -- ARTICLE.txt [--out DIR] [--id ID] [--force]
        npm run ingest -- --check DIR
@@ -119,20 +120,6 @@ function runCheck(dir: string, io: CliIo): number {
 
 function isNodeError(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
-}
-
-function takeFlag(args: string[], flag: string): boolean {
-  const i = args.indexOf(flag);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
-}
-
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const [, value] = args.splice(i, 2);
-  return value ?? '';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -9,6 +9,7 @@ import { loadKnowledge } from '../knowledge/load.js';
 import { defaultKnowledgeDir } from '../knowledge/paths.js';
 import { groupQuestions, type QuestionGroup, type RegionNames } from '../unanswered/group.js';
 import { readUnansweredLog, unansweredLogPath } from '../unanswered/log.js';
+import { takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run unanswered [-- --file PATH] [--top N] [--json]
   --file PATH       the log (default: UNANSWERED_LOG or data/unanswered.jsonl)
@@ -121,20 +122,6 @@ function regionNames(dir: string, io: CliIo): RegionNames[] {
 
 function round(n: number): string {
   return Number.isFinite(n) ? n.toFixed(2) : '?';
-}
-
-function takeFlag(args: string[], flag: string): boolean {
-  const i = args.indexOf(flag);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
-}
-
-function takeOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const [, value] = args.splice(i, 2);
-  return value ?? '';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
