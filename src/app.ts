@@ -13,6 +13,9 @@ import type { Config } from './config.js';
 import { type AnswerEngine, createAnswerEngine } from './engine/answer.js';
 import { type Knowledge, loadKnowledge } from './knowledge/load.js';
 import { createRedactor, type Logger } from './logger.js';
+import type { Outgoing } from './transport/outgoing.js';
+import { startPolling } from './transport/polling.js';
+import { createServing } from './transport/serving.js';
 import { closeServer, createWebhookServer, listen } from './webhook.js';
 
 /** Options of {@link startApp}. */
@@ -28,11 +31,17 @@ export interface AppOptions {
   readonly getEngine?: () => AnswerEngine;
   readonly contextStore?: ContextStore;
   readonly onUnanswered?: (event: UnansweredEvent) => void;
+  /** Log unhandled rejections and uncaught exceptions and keep serving (default true). */
+  readonly processGuards?: boolean;
 }
 
 /** A running bot. */
 export interface RunningApp {
   readonly bot: Telegraf<BotContext>;
+  /** The outgoing limiter every Bot API call goes through (its stats: retries, give-ups). */
+  readonly outgoing: Outgoing;
+  /** How many updates were taken from Telegram and are not handled yet. */
+  pending(): number;
   /** The webhook server's address (webhook mode). */
   readonly address?: AddressInfo;
   /** Serves another engine from the next update on (a knowledge reload; ignored with getEngine). */
@@ -64,14 +73,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const getEngine = options.getEngine ?? (() => engine as AnswerEngine);
 
+  // Limits, retries, flood control and per-chat queues: see transport/serving.ts.
+  const serving = createServing(config, logger);
   const bot = createBot({
     getEngine,
     logger,
     config,
+    ...serving.botOptions,
     ...(options.contextStore ? { contextStore: options.contextStore } : {}),
     ...(options.onUnanswered ? { onUnanswered: options.onUnanswered } : {}),
   });
-  const fail = (err: unknown) => new StartError(describeStartError(err, config));
+  const queue = serving.queueFor(bot);
+  const fail = (err: unknown) => {
+    void serving.close(0);
+    return new StartError(describeStartError(err, config));
+  };
 
   try {
     bot.botInfo = await bot.telegram.getMe();
@@ -94,8 +110,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   if (config.mode === 'polling') {
     // Nothing is dropped: updates that waited while the bot was down are answered now.
-    const running = bot.launch({ dropPendingUpdates: false, allowedUpdates: ALLOWED_UPDATES });
-    const done = running.catch((err: unknown) => {
+    try {
+      await bot.telegram.deleteWebhook({ drop_pending_updates: false });
+    } catch (err) {
+      throw fail(err);
+    }
+    const unguard = options.processGuards === false ? () => {} : serving.guardProcess();
+    const poller = startPolling({ telegram: bot.telegram, queue, allowedUpdates: ALLOWED_UPDATES, logger });
+    const done = poller.done.catch(async (err: unknown) => {
+      unguard();
+      await serving.close(0);
       throw fail(err);
     });
     // Until someone awaits done, a failure must not surface as an unhandled rejection.
@@ -104,15 +128,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger.info('polling for updates');
     return {
       bot,
+      outgoing: serving.outgoing,
+      pending: () => queue.pending,
       replaceEngine,
       done,
       stop: (reason = 'stop') => {
         stopping ??= (async () => {
-          try {
-            bot.stop(reason);
-          } catch {
-            // Not running (polling already failed): nothing to stop.
-          }
+          await poller.stop();
+          await serving.close();
+          unguard();
           await done.catch(() => undefined);
           logger.info({ reason }, 'polling stopped');
         })();
@@ -124,7 +148,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const server: http.Server = createWebhookServer({
     path: config.webhookPath,
     secret: config.webhookSecret,
-    handleUpdate: (update) => bot.handleUpdate(update),
+    // Answered as soon as the update is queued: Telegram's POST never waits for the reply.
+    handleUpdate: async (update) => {
+      if ((await queue.accept(update)) === 'closed') throw new Error('stopping: update not taken');
+    },
     health: () => (ready ? { ...getEngine().size } : undefined),
     logger,
   });
@@ -149,12 +176,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw fail(err);
   }
   ready = true;
+  const unguard = options.processGuards === false ? () => {} : serving.guardProcess();
   logger.info(
     { host: config.host, port: address.port, path: config.webhookPath },
     'webhook server listening',
   );
   return {
     bot,
+    outgoing: serving.outgoing,
+    pending: () => queue.pending,
     address,
     replaceEngine,
     done,
@@ -163,6 +193,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       stopping ??= (async () => {
         ready = false;
         await closeServer(server);
+        await serving.close();
+        unguard();
         logger.info({ reason }, 'webhook server closed');
         resolveDone();
       })();

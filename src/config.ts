@@ -6,7 +6,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { FloodRule } from './bot/flood-store.js';
 import { defaultKnowledgeDir } from './knowledge/paths.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_SEND_LIMITS,
+  type RetryPolicy,
+  type SendLimits,
+  sendLimitsFromRates,
+} from './transport/outgoing.js';
 
 /** The log levels pino knows, plus silent. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,7 +43,40 @@ export const CONFIG_MESSAGES = {
   webhookSecretInvalid: 'WEBHOOK_SECRET must be 1 to 256 characters of A-Z a-z 0-9 _ - only',
   apiRoot: 'TELEGRAM_API_ROOT must be an absolute http(s) URL, such as http://127.0.0.1:8081',
   logLevel: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`,
+  onOff: (key: string) => `${key} must be "on" or "off"`,
+  number: (key: string, min: number, max: number) => `${key} must be a number from ${min} to ${max}`,
+  wholeNumber: (key: string, min: number, max: number) =>
+    `${key} must be a whole number from ${min} to ${max}`,
 } as const;
+
+/** The limits the bot keeps, and how it copes with Telegram's faults and with floods of questions. */
+export interface ReliabilityConfig {
+  /** Outgoing rate limits per private chat, per group and overall; undefined when RATE_LIMIT=off. */
+  readonly sendLimits?: SendLimits;
+  /** Retries of failed Bot API calls. */
+  readonly retry: RetryPolicy;
+  /** Per-user flood control; undefined when FLOOD_CONTROL=off. */
+  readonly flood?: FloodRule;
+  /** Longer questions get a one-line reply instead of a search. */
+  readonly maxQuestionChars: number;
+  /** Updates of different chats handled at once. */
+  readonly concurrency: number;
+  /** Updates accepted but not yet handled before polling (or the webhook) holds back. */
+  readonly queueLimit: number;
+  /** How long a stop waits for updates in progress before it abandons the rest. */
+  readonly drainMs: number;
+}
+
+/** The defaults of every RATE_*, RETRY_*, FLOOD_*, MAX_QUESTION_CHARS and UPDATE_* setting. */
+export const DEFAULT_RELIABILITY: ReliabilityConfig = {
+  sendLimits: DEFAULT_SEND_LIMITS,
+  retry: DEFAULT_RETRY_POLICY,
+  flood: { maxQuestions: 6, windowMs: 10_000 },
+  maxQuestionChars: 500,
+  concurrency: 64,
+  queueLimit: 1000,
+  drainMs: 3000,
+};
 
 const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{30,}$/;
 const SECRET = /^[A-Za-z0-9_-]{1,256}$/;
@@ -48,6 +89,46 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+const onOff = (key: string, fallback: 'on' | 'off') =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['on', 'off'], { error: CONFIG_MESSAGES.onOff(key) }))
+    .default(fallback);
+
+const between = (key: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: CONFIG_MESSAGES.number(key, min, max) })
+    .min(min, { error: CONFIG_MESSAGES.number(key, min, max) })
+    .max(max, { error: CONFIG_MESSAGES.number(key, min, max) })
+    .default(fallback);
+
+const whole = (key: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: CONFIG_MESSAGES.wholeNumber(key, min, max) })
+    .int({ error: CONFIG_MESSAGES.wholeNumber(key, min, max) })
+    .min(min, { error: CONFIG_MESSAGES.wholeNumber(key, min, max) })
+    .max(max, { error: CONFIG_MESSAGES.wholeNumber(key, min, max) })
+    .default(fallback);
+
+const Reliability = {
+  RATE_LIMIT: onOff('RATE_LIMIT', 'on'),
+  RATE_GLOBAL_PER_SECOND: between('RATE_GLOBAL_PER_SECOND', 0.1, 1000, 25),
+  RATE_PRIVATE_PER_SECOND: between('RATE_PRIVATE_PER_SECOND', 0.01, 100, 1),
+  RATE_PRIVATE_BURST: whole('RATE_PRIVATE_BURST', 1, 100, 3),
+  RATE_GROUP_PER_MINUTE: whole('RATE_GROUP_PER_MINUTE', 1, 1000, 20),
+  RETRY_MAX: whole('RETRY_MAX', 0, 20, DEFAULT_RETRY_POLICY.maxRetries),
+  RETRY_MAX_WAIT_SECONDS: whole('RETRY_MAX_WAIT_SECONDS', 1, 3600, DEFAULT_RETRY_POLICY.maxRetryAfterS),
+  API_TIMEOUT_SECONDS: between('API_TIMEOUT_SECONDS', 1, 600, DEFAULT_RETRY_POLICY.timeoutMs / 1000),
+  FLOOD_CONTROL: onOff('FLOOD_CONTROL', 'on'),
+  FLOOD_MAX_QUESTIONS: whole('FLOOD_MAX_QUESTIONS', 1, 1000, 6),
+  FLOOD_WINDOW_SECONDS: between('FLOOD_WINDOW_SECONDS', 1, 3600, 10),
+  MAX_QUESTION_CHARS: whole('MAX_QUESTION_CHARS', 1, 4096, DEFAULT_RELIABILITY.maxQuestionChars),
+  UPDATE_CONCURRENCY: whole('UPDATE_CONCURRENCY', 1, 10_000, DEFAULT_RELIABILITY.concurrency),
+  UPDATE_QUEUE_LIMIT: whole('UPDATE_QUEUE_LIMIT', 1, 1_000_000, DEFAULT_RELIABILITY.queueLimit),
+};
 
 const Common = z.object({
   BOT_TOKEN: z
@@ -64,6 +145,7 @@ const Common = z.object({
   TELEGRAM_API_ROOT: z.string().trim().refine(isHttpUrl, { error: CONFIG_MESSAGES.apiRoot }).optional(),
   KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: CONFIG_MESSAGES.logLevel }).default('info'),
+  ...Reliability,
 });
 
 const Polling = Common.extend({ BOT_MODE: z.literal('polling') });
@@ -104,6 +186,8 @@ interface CommonConfig {
   /** An absolute path. */
   readonly knowledgeDir: string;
   readonly logLevel: LogLevel;
+  /** Limits, retries and flood control (default {@link DEFAULT_RELIABILITY}). */
+  readonly reliability?: ReliabilityConfig;
 }
 
 /** Long polling: the bot asks Telegram for updates (development, or one machine without a public URL). */
@@ -150,6 +234,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     port: e.PORT,
     knowledgeDir: resolve(e.KNOWLEDGE_DIR ?? defaultKnowledgeDir()),
     logLevel: e.LOG_LEVEL,
+    reliability: reliabilityOf(e),
     ...(e.TELEGRAM_API_ROOT ? { apiRoot: withTrailingSlash(e.TELEGRAM_API_ROOT) } : {}),
   };
   if (e.BOT_MODE === 'polling') return { ...common, mode: 'polling' };
@@ -159,6 +244,36 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     webhookUrl: e.WEBHOOK_URL,
     webhookPath: new URL(e.WEBHOOK_URL).pathname,
     webhookSecret: e.WEBHOOK_SECRET,
+  };
+}
+
+function reliabilityOf(e: z.infer<typeof Common>): ReliabilityConfig {
+  return {
+    ...(e.RATE_LIMIT === 'on'
+      ? {
+          sendLimits: sendLimitsFromRates({
+            globalPerSecond: e.RATE_GLOBAL_PER_SECOND,
+            privatePerSecond: e.RATE_PRIVATE_PER_SECOND,
+            privateBurst: e.RATE_PRIVATE_BURST,
+            groupPerMinute: e.RATE_GROUP_PER_MINUTE,
+          }),
+        }
+      : {}),
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxRetries: e.RETRY_MAX,
+      maxRetryAfterS: e.RETRY_MAX_WAIT_SECONDS,
+      timeoutMs: Math.round(e.API_TIMEOUT_SECONDS * 1000),
+    },
+    ...(e.FLOOD_CONTROL === 'on'
+      ? {
+          flood: { maxQuestions: e.FLOOD_MAX_QUESTIONS, windowMs: Math.round(e.FLOOD_WINDOW_SECONDS * 1000) },
+        }
+      : {}),
+    maxQuestionChars: e.MAX_QUESTION_CHARS,
+    concurrency: e.UPDATE_CONCURRENCY,
+    queueLimit: e.UPDATE_QUEUE_LIMIT,
+    drainMs: DEFAULT_RELIABILITY.drainMs,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Answer, AskContext } from '../engine/types.js';
 import { renderTelegram, type TelegramMessage } from '../render/telegram.js';
+import { tooLongText } from '../render/texts.js';
 import type { BotContext, BotDependencies } from './types.js';
 
 /** Whether the update comes from a group or supergroup. */
@@ -66,6 +67,15 @@ export async function askAndReply(
 ): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
+  if (question.length > deps.maxQuestionChars) {
+    // Not worth a search: say so in one line.
+    ctx.outcome.answer = 'none';
+    ctx.outcome.reason = 'too-long';
+    await sendMessages(ctx, [{ text: tooLongText(deps.maxQuestionChars), buttons: [] }], {
+      replyTo: options.replyTo,
+    });
+    return;
+  }
   // The engine answers in about a millisecond; the indicator overlaps with it and with the lookup.
   const typing = ctx.sendChatAction('typing').catch((err: unknown) => {
     ctx.logger.debug({ err }, 'typing indicator failed');

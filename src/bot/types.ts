@@ -50,4 +50,6 @@ export interface BotDependencies {
   readonly contexts: ContextStore;
   readonly onUnanswered?: (event: UnansweredEvent) => void;
   readonly now: () => number;
+  /** Longer questions get a one-line reply instead of a search. */
+  readonly maxQuestionChars: number;
 }

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { type RunningApp, StartError, startApp } from '../app.js';
-import type { Config } from '../config.js';
+import { type Config, DEFAULT_RELIABILITY, type ReliabilityConfig } from '../config.js';
 import {
   type BotApiServer,
   createBotApiServer,
@@ -104,6 +104,8 @@ class TerminalChat {
     private readonly user: TgUser,
     private readonly style: Style,
     private readonly write: (line: string) => void,
+    /** Whether the bot still has updates to handle (it takes them from Telegram before handling them). */
+    private readonly busy: () => boolean = () => false,
   ) {
     this.chatOf = {
       private: server.privateChat(user),
@@ -238,14 +240,14 @@ class TerminalChat {
     return undefined;
   }
 
-  /** Waits until the bot has handled these updates: Telegraf confirms them only once handled. */
+  /** Waits until the bot has taken these updates and handled everything it took. */
   private async settle(updateIds: readonly number[]): Promise<void> {
     if (updateIds.length === 0) return;
     try {
       await this.server.waitFor(
         () => {
           const pending = new Set(this.server.pendingUpdates(BOT_USERNAME).map((u) => u.update_id));
-          return updateIds.every((id) => !pending.has(id));
+          return updateIds.every((id) => !pending.has(id)) && !this.busy();
         },
         WAIT_MS,
         'the bot to answer',
@@ -314,6 +316,11 @@ function clip(text: string, max: number): string {
   return [...flat].length > max ? `${[...flat].slice(0, max - 1).join('')}…` : flat;
 }
 
+function withoutFloodControl(reliability: ReliabilityConfig): ReliabilityConfig {
+  const { flood: _off, ...rest } = reliability;
+  return rest;
+}
+
 async function main(): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -332,6 +339,8 @@ async function main(): Promise<number> {
     port: 0,
     knowledgeDir: process.env.KNOWLEDGE_DIR || defaultKnowledgeDir(),
     logLevel: 'warn',
+    // Telegram's limits as in production; a piped script is not a flood, so flood control is off then.
+    reliability: interactive ? DEFAULT_RELIABILITY : withoutFloodControl(DEFAULT_RELIABILITY),
   };
   // The bot's logs would drown the conversation: warnings and errors only, on stderr.
   const level = (process.env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'warn';
@@ -352,7 +361,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const user = server.createUser({ firstName: USER_NAME, languageCode: 'zh-hans' });
-  const chat = new TerminalChat(server, user, style, write);
+  const chat = new TerminalChat(server, user, style, write, () => app.pending() > 0);
 
   write(style.bold('民生访谈问答 · 终端聊天'));
   write(

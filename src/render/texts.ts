@@ -94,3 +94,13 @@ export function groupGreetingText(username: string): string {
 
 /** When something went wrong on our side. */
 export const ERROR_TEXT = '抱歉，我这边出了点问题，请稍后再试。';
+
+/** Flood control's one notice to a user who asks too fast; `seconds` is the window. */
+export function floodNoticeText(seconds: number): string {
+  return `您发得有点快，我先歇一下。请过${seconds}秒左右再问，我会继续回答。`;
+}
+
+/** A question longer than the bot reads (`limit` characters). */
+export function tooLongText(limit: number): string {
+  return `问题太长了。请用一两句话提问（${limit}字以内），例如“兴和县的城镇化率是多少？”`;
+}

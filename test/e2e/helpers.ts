@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { type RunningApp, startApp } from '../../src/app.js';
 import type { UnansweredEvent } from '../../src/bot/types.js';
-import type { Config } from '../../src/config.js';
+import { type Config, DEFAULT_RELIABILITY, type ReliabilityConfig } from '../../src/config.js';
 import {
   type BotApiServer,
   createBotApiServer,
@@ -22,6 +22,21 @@ export const OTHER_TOKEN = generateBotToken(7_100_000_002);
 export const SECRET = 'e2e_webhook-secret_0123456789';
 
 let knowledge: Knowledge | undefined;
+
+/**
+ * What the end-to-end tests run with: Telegram's limits kept 20 times faster (so that the limiter is
+ * in every test without slowing it), fast retries, and flood control loose enough for scripted users.
+ */
+export const TEST_RELIABILITY: ReliabilityConfig = {
+  ...DEFAULT_RELIABILITY,
+  sendLimits: {
+    private: { count: 3, windowMs: 150 },
+    group: { count: 20, windowMs: 3000 },
+    global: { count: 25, windowMs: 50 },
+  },
+  retry: { ...DEFAULT_RELIABILITY.retry, baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 5000 },
+  flood: { maxQuestions: 100, windowMs: 10_000 },
+};
 
 /** A started emulator and bot; stop() ends the bot before the emulator, as Telegraf needs. */
 export interface Running {
@@ -47,6 +62,7 @@ export async function startBot(
     webhookRetry: { initialDelayMs: 20, maxDelayMs: 50, maxAttempts: 3 },
   });
   const common = {
+    reliability: TEST_RELIABILITY,
     token: TOKEN,
     apiRoot: `${server.apiRoot}/`,
     host: '127.0.0.1',

@@ -9,6 +9,7 @@ import type { MiddlewareFn } from 'telegraf';
 import { TelegramError } from 'telegraf';
 import type { Logger } from '../../logger.js';
 import { ERROR_TEXT } from '../../render/texts.js';
+import { classifyFailure } from '../../transport/failures.js';
 import type { BotContext, BotDependencies } from '../types.js';
 
 /** Per-update logger, error boundary and the update's log line. */
@@ -23,7 +24,7 @@ export function updateLog(deps: BotDependencies): MiddlewareFn<BotContext> {
     } catch (err) {
       failed = true;
       logError(ctx.logger, ctx, err);
-      await apologize(ctx);
+      await apologize(ctx, err);
     } finally {
       const o = ctx.outcome;
       const line = {
@@ -52,8 +53,12 @@ export function logError(logger: Logger, ctx: BotContext, err: unknown): void {
   else logger.error(fields, 'update failed');
 }
 
-async function apologize(ctx: BotContext): Promise<void> {
+async function apologize(ctx: BotContext, err: unknown): Promise<void> {
   if (!ctx.outcome.command || ctx.outcome.ignored) return;
+  // When Telegram itself could not be reached (or refused us the chat), an apology would fail the
+  // same way; a bad request (400) or a bug of ours is worth one.
+  const kind = classifyFailure(err);
+  if (kind !== 'other' && !(kind === 'refused' && err instanceof TelegramError && err.code === 400)) return;
   try {
     if (ctx.callbackQuery) await ctx.answerCbQuery(ERROR_TEXT);
     else if (ctx.chat && ctx.message) await ctx.reply(ERROR_TEXT);
