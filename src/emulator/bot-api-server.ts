@@ -508,6 +508,7 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
   private nextUserId = 100_000_001;
   private nextGroupSeq = 1;
   private port = 0;
+  private unreachable = false;
   private closing?: Promise<void>;
 
   constructor(options: BotApiServerOptions = {}) {
@@ -1087,6 +1088,30 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
     }
     const merged = { ...DEFAULT_TELEGRAM_LIMITS, ...(limits === true ? {} : limits) };
     this.limiter = new FloodLimiter(merged);
+  }
+
+  /**
+   * Simulates a network outage: while unreachable, the port is closed, so every connection is
+   * refused (ECONNREFUSED: the request provably never arrived) and open connections, long polls
+   * included, are cut. Chats, queues and records stay. Reachable again, it listens on the same port.
+   */
+  async setReachable(reachable: boolean): Promise<void> {
+    if (this.closing !== undefined || reachable === !this.unreachable) return;
+    if (!reachable) {
+      this.unreachable = true;
+      this.httpServer.close();
+      this.httpServer.closeAllConnections();
+      for (const res of this.hangingResponses) res.destroy();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.httpServer.once('error', reject);
+      this.httpServer.listen(this.port, '127.0.0.1', () => {
+        this.httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    this.unreachable = false;
   }
 
   // ---------------------------------------------------------------- HTTP

@@ -555,6 +555,41 @@ describe('fault injection and limits', () => {
     now += 1000;
     expect((await api('sendMessage', { chat_id: alice.id, text: 'a second later' })).body.ok).toBe(true);
   });
+
+  it('compresses the group and global windows for tests', async () => {
+    let now = 1_700_000_000_000;
+    await server.close();
+    server = await createBotApiServer({
+      bots: [{ token: TOKEN, username: 'minsheng_test_bot', firstName: 'Minsheng' }],
+      telegramLimits: { groupPerMinute: 2, groupWindowMs: 300, globalPerSecond: 3, globalWindowMs: 100 },
+      clock: () => now,
+    });
+    const group = server.createGroup({ title: 'Fast', bots: [TOKEN] });
+    const other = server.createGroup({ title: 'Other', bots: [TOKEN] });
+    const send = async (chat: number) => (await api('sendMessage', { chat_id: chat, text: 'x' })).status;
+    expect([await send(group.id), await send(group.id), await send(group.id)]).toEqual([200, 200, 429]);
+    expect(await send(other.id)).toBe(200);
+    // Three in the last 100 ms overall: the global window refuses, then lets through once it passes.
+    expect(await send(other.id)).toBe(429);
+    now += 100;
+    expect(await send(other.id)).toBe(200);
+    now += 200;
+    expect(await send(group.id)).toBe(200);
+    expect(server.floodViolations.map((v) => v.scope)).toEqual(['group_chat', 'global']);
+  });
+
+  it('goes unreachable (connections refused, state kept) and comes back on the same port', async () => {
+    const root = server.apiRoot;
+    expect((await api('sendMessage', { chat_id: alice.id, text: 'before' })).body.ok).toBe(true);
+    await server.setReachable(false);
+    await expect(api('getMe')).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
+    await server.setReachable(true);
+    expect(server.apiRoot).toBe(root);
+    expect((await api('sendMessage', { chat_id: alice.id, text: 'after' })).body.ok).toBe(true);
+    expect(server.messagesIn(alice.id).map((m) => m.text)).toEqual(['before', 'after']);
+    await server.setReachable(false);
+    // Closing while unreachable still closes cleanly (afterEach closes it).
+  });
 });
 
 describe('webhooks', () => {
