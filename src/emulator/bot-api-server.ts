@@ -861,14 +861,24 @@ export class BotApiServer extends EventEmitter<BotApiServerEvents> {
 
   /**
    * Queues any update as is (no privacy filtering), for update kinds without a helper; message-like
-   * payloads missing message_id or date get them, and are stored if their chat is known.
+   * payloads missing message_id or date get them, and are stored if their chat is known. A callback
+   * or inline query with a string id can be answered, as if Telegram had issued it.
    */
   pushUpdate(update: TgUpdateInput, options: { bot?: BotRef } = {}): TgUpdate | undefined {
     const bot = this.botState(options.bot);
     const copy = clone(update);
+    for (const [key, queries] of [
+      ['callback_query', bot.callbackQueries],
+      ['inline_query', bot.inlineQueries],
+    ] as const) {
+      const id = (copy[key] as { id?: unknown } | null | undefined)?.id;
+      if (typeof id === 'string' && !queries.has(id))
+        queries.set(id, { createdAt: this.clock(), answered: false });
+    }
     for (const key of ['message', 'edited_message', 'channel_post', 'edited_channel_post'] as const) {
       const message = copy[key];
-      if (message === undefined) continue;
+      // Malformed payloads (null, a string) go out as they are.
+      if (message === undefined || message === null || typeof message !== 'object') continue;
       const room =
         message.chat?.id === undefined
           ? undefined

@@ -578,6 +578,17 @@ describe('fault injection and limits', () => {
     expect(server.floodViolations.map((v) => v.scope)).toEqual(['group_chat', 'global']);
   });
 
+  it('lets a pushed callback or inline query be answered once, as Telegram issued it', async () => {
+    server.pushUpdate({
+      callback_query: { id: 'pushed-1', from: alice, chat_instance: '1', data: 'from nowhere' },
+    });
+    server.pushUpdate({ inline_query: { id: 'pushed-2', from: alice, query: 'q', offset: '' } });
+    expect((await api('answerCallbackQuery', { callback_query_id: 'pushed-1' })).body.ok).toBe(true);
+    expect((await api('answerCallbackQuery', { callback_query_id: 'pushed-1' })).status).toBe(400);
+    expect((await api('answerInlineQuery', { inline_query_id: 'pushed-2', results: [] })).body.ok).toBe(true);
+    expect((await api('answerCallbackQuery', { callback_query_id: 'never-issued' })).status).toBe(400);
+  });
+
   it('goes unreachable (connections refused, state kept) and comes back on the same port', async () => {
     const root = server.apiRoot;
     expect((await api('sendMessage', { chat_id: alice.id, text: 'before' })).body.ok).toBe(true);

@@ -49,7 +49,7 @@ export function isQuestion(ctx: BotContext): boolean {
   if (!('text' in msg) || typeof msg.text !== 'string') return false;
   const me = (ctx.me ?? '').toLowerCase();
   if (msg.reply_to_message?.from?.id === ctx.botInfo?.id) return true;
-  const entities: readonly MessageEntity[] = msg.entities ?? [];
+  const entities: readonly MessageEntity[] = Array.isArray(msg.entities) ? msg.entities : [];
   const first = entities[0];
   if (first?.type === 'bot_command' && first.offset === 0) {
     const [name = '', target] = msg.text.slice(1, first.length).toLowerCase().split('@');
