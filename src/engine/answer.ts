@@ -355,7 +355,10 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         : sameKind;
       if (!other) continue;
       if (wanted || parsed.comparison) {
-        if (other.coverage >= opts.minCoverage * 0.8) return [best, other];
+        // In the order the question named them (克旗和兴和 → 克旗 first).
+        const order = (r: Scored) => parsed.regions.findIndex((x) => x.id === r.entry.region?.id);
+        if (other.coverage >= opts.minCoverage * 0.8)
+          return [best, other].sort((a, b) => order(a) - order(b));
         continue;
       }
       // Neither named: both must fit about equally well.

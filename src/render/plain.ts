@@ -18,6 +18,19 @@ export function formatSpeaker(s: Speaker): string {
   return `${role} ${s.name}`;
 }
 
+/** Who said a part and where it was printed: "兴和县委书记 刘政，《内蒙古日报》… 对话《…》". */
+export function formatSource(part: AnswerPart): string {
+  return `${part.speaker ? `${formatSpeaker(part.speaker)}，` : ''}${formatCitation(part.citation)}`;
+}
+
+/** A short label of a part among several: its region, or its period for a plan next to a result. */
+export function partLabel(part: AnswerPart): string {
+  const year = part.period && /^\d{4}$/.test(part.period) ? `${part.period}年` : (part.period ?? '');
+  const period = part.status === 'target' ? `${year}目标` : year;
+  const region = part.entry.regionName ?? '';
+  return region && part.figures.length > 0 && period ? `${region} · ${period}` : region || period;
+}
+
 /** The figure line of a part: "📊 兴和县 · 城镇化率 48%（2016年）". */
 export function formatHeadline(part: AnswerPart): string {
   const period = part.period && /^\d{4}$/.test(part.period) ? `${part.period}年` : part.period;
@@ -69,14 +82,16 @@ export function renderPlain(answer: Answer): string {
           answer.check.correct ? `✅ 是的，报道中是 ${figures}。` : `❌ 不是。报道中是 ${figures}。`,
         );
       }
-      answer.parts.forEach((part, i) => {
-        if (i > 0) lines.push('');
-        lines.push(formatHeadline(part));
-        lines.push(`“${part.lead}”`);
-        const who = part.speaker ? `${formatSpeaker(part.speaker)}，` : '';
-        lines.push(`—— ${who}${formatCitation(part.citation)}`);
-      });
-      if (answer.comparison) lines.push('', `⚖️ ${answer.comparison}`);
+      // Several parts (both regions, a plan and its result): every figure first, one line each,
+      // then each part's quote and source.
+      const several = answer.parts.length > 1;
+      for (const part of answer.parts) lines.push(formatHeadline(part));
+      if (answer.comparison) lines.push(`⚖️ ${answer.comparison}`);
+      for (const part of answer.parts) {
+        lines.push('');
+        lines.push(`${several ? `【${partLabel(part)}】` : ''}“${part.lead}”`);
+        lines.push(`—— ${formatSource(part)}`);
+      }
       if (answer.related.length > 0) {
         lines.push('', '相关：');
         for (const r of answer.related) lines.push(`  · ${refLine(r)}`);

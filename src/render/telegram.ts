@@ -5,7 +5,14 @@
  */
 import type { EntryDetail } from '../engine/answer.js';
 import type { Answer, AnswerPart, EntryRef } from '../engine/types.js';
-import { formatCitation, formatHeadline, formatSpeaker, noAnswerText } from './plain.js';
+import {
+  formatCitation,
+  formatHeadline,
+  formatSource,
+  formatSpeaker,
+  noAnswerText,
+  partLabel,
+} from './plain.js';
 
 /** Telegram's limit on a message's text, after entity parsing. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -57,8 +64,12 @@ export function renderTelegram(answer: Answer): TelegramMessage[] {
             : `❌ 不是。报道中是 <b>${escapeHtml(figures)}</b>。`,
         );
       }
-      for (const part of answer.parts) blocks.push(partHtml(part));
-      if (answer.comparison) blocks.push(`⚖️ ${escapeHtml(answer.comparison)}`);
+      // Several parts (both regions, a plan and its result): every figure first, one line each.
+      const several = answer.parts.length > 1;
+      const heads = answer.parts.map((p) => `<b>${escapeHtml(formatHeadline(p))}</b>`);
+      if (answer.comparison) heads.push(`⚖️ ${escapeHtml(answer.comparison)}`);
+      if (several) blocks.push(heads.join('\n'));
+      for (const part of answer.parts) blocks.push(partHtml(part, several));
       return pack(blocks, answerButtons(answer));
     }
     case 'ambiguous':
@@ -97,13 +108,12 @@ export function renderSource(detail: EntryDetail, about: string): TelegramMessag
   return pack([`📰 ${escapeHtml(formatCitation(detail.citation))}`, escapeHtml(about)], []);
 }
 
-function partHtml(part: AnswerPart): string {
-  const who = part.speaker ? `${formatSpeaker(part.speaker)}，` : '';
-  return [
-    `<b>${escapeHtml(formatHeadline(part))}</b>`,
-    `“${escapeHtml(part.lead)}”`,
-    `—— <i>${escapeHtml(`${who}${formatCitation(part.citation)}`)}</i>`,
-  ].join('\n');
+function partHtml(part: AnswerPart, several: boolean): string {
+  const lines = [
+    `${several ? `【${escapeHtml(partLabel(part))}】` : ''}“${escapeHtml(part.lead)}”`,
+    `—— <i>${escapeHtml(formatSource(part))}</i>`,
+  ];
+  return several ? lines.join('\n') : [`<b>${escapeHtml(formatHeadline(part))}</b>`, ...lines].join('\n');
 }
 
 function answerButtons(answer: Extract<Answer, { kind: 'answered' }>): Button[][] {

@@ -52,11 +52,17 @@ describe('answering figure questions', () => {
   it('answers a figure question that fits both regions with both, side by side', () => {
     const a = answered('脱贫了多少人');
     expect(a.parts.map((p) => p.entry.regionId).sort()).toEqual(['keshiketeng', 'xinghe']);
+    // Both figures lead, one line each, region first; the quotes follow.
+    const [first = '', second = ''] = renderPlain(a).split('\n');
+    expect([first, second].sort()).toEqual([
+      expect.stringMatching(/^📊 克什克腾旗 · .*6199人/),
+      expect.stringMatching(/^📊 兴和县 · .*2847名/),
+    ]);
   });
 
   it('compares only comparable figures, and says which is larger', () => {
     const a = answered('克旗和兴和哪个去年脱贫的人多');
-    expect(a.parts).toHaveLength(2);
+    expect(a.parts.map((p) => p.entry.regionId)).toEqual(['keshiketeng', 'xinghe']);
     expect(a.comparison).toContain('克什克腾旗（6199人）多于兴和县（2847名）');
     const b = answered('克旗和兴和的金融扶贫贷款分别是多少');
     expect(b.comparison).toMatch(/不能直接比较/);
