@@ -1,11 +1,13 @@
 /**
  * Incoming updates, handled concurrently across chats and in order within one chat: each chat
- * (or user, for inline queries) has a FIFO queue of one (bottleneck), chained to a limiter that
- * bounds how many updates are handled at once. The queue also bounds how many updates wait in
- * memory (the polling loop and the webhook hold back while it is full), and drops an update it
- * has already seen (Telegram redelivers after a timeout or a restart).
+ * (or user, for inline queries) has a FIFO chain, and a chat's next update waits for a slot of a
+ * global semaphore that bounds how many updates are handled at once. The queue also bounds how
+ * many updates wait in memory (the polling loop and the webhook hold back while it is full), and
+ * drops an update it has already seen (Telegram redelivers after a timeout or a restart).
+ *
+ * (Bottleneck, which paces the outgoing calls, yields the event loop on every step and tops out at
+ * a few hundred jobs a second; this plain promise chain has no such ceiling.)
  */
-import Bottleneck from 'bottleneck';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../logger.js';
 
@@ -60,16 +62,15 @@ export function orderingKey(update: Update): string {
 /** Creates the queue. */
 export function createUpdateQueue(options: UpdateQueueOptions): UpdateQueue {
   const { logger } = options;
-  const global = new Bottleneck({ maxConcurrent: options.concurrency });
-  const chats = new Bottleneck.Group({ maxConcurrent: 1 });
-  chats.on('created', (limiter: Bottleneck) => {
-    limiter.chain(global);
-  });
   const remember = options.rememberIds ?? 10_000;
   const seen = new Set<number>();
   const waiting = new Set<number>();
+  // The last update of each chat with work left: the next one of that chat starts after it.
+  const tails = new Map<string, Promise<void>>();
   const spaceListeners: Array<() => void> = [];
   const idleListeners: Array<() => void> = [];
+  const slotWaiters: Array<() => void> = [];
+  let running = 0;
   let closed = false;
   let abandoned = false;
 
@@ -78,12 +79,30 @@ export function createUpdateQueue(options: UpdateQueueOptions): UpdateQueue {
     if (waiting.size === 0) for (const listener of idleListeners.splice(0)) listener();
   };
 
+  async function slot(): Promise<void> {
+    if (running < options.concurrency) {
+      running++;
+      return;
+    }
+    // The slot is handed over by release(), so `running` stays as it is.
+    await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  }
+
+  function release(): void {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else running--;
+  }
+
   async function run(update: Update): Promise<void> {
     if (abandoned) return;
+    await slot();
     try {
-      await options.handle(update);
+      if (!abandoned) await options.handle(update);
     } catch (err) {
       logger.error({ err, update_id: update.update_id }, 'update failed');
+    } finally {
+      release();
     }
   }
 
@@ -105,17 +124,14 @@ export function createUpdateQueue(options: UpdateQueueOptions): UpdateQueue {
       seen.add(id);
       if (seen.size > remember) seen.delete(seen.values().next().value as number);
       waiting.add(id);
-      chats
-        .key(orderingKey(update))
-        .schedule(() => run(update))
-        .catch((err: unknown) => {
-          // Only a stop of the limiter itself lands here; run() never throws.
-          logger.debug({ err, update_id: id }, 'update not handled');
-        })
-        .finally(() => {
-          waiting.delete(id);
-          notify();
-        });
+      const key = orderingKey(update);
+      const job = (tails.get(key) ?? Promise.resolve()).then(() => run(update));
+      tails.set(key, job);
+      void job.finally(() => {
+        if (tails.get(key) === job) tails.delete(key);
+        waiting.delete(id);
+        notify();
+      });
       return 'accepted';
     },
     async close(timeoutMs) {
