@@ -116,7 +116,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       throw fail(err);
     }
     const unguard = options.processGuards === false ? () => {} : serving.guardProcess();
-    const poller = startPolling({ telegram: bot.telegram, queue, allowedUpdates: ALLOWED_UPDATES, logger });
+    const poller = startPolling({
+      telegram: bot.telegram,
+      queue,
+      allowedUpdates: ALLOWED_UPDATES,
+      logger,
+      retryDelayMs: serving.reliability.retry.baseDelayMs,
+    });
     const done = poller.done.catch(async (err: unknown) => {
       unguard();
       await serving.close(0);

@@ -21,7 +21,7 @@ export interface PollingOptions {
   readonly timeoutSeconds?: number;
   /** Updates per getUpdates (1-100, default 100). */
   readonly limit?: number;
-  /** Backoff after a failed getUpdates: from this, doubling up to 30 s (default 1000). */
+  /** Backoff after a failed getUpdates (5xx, network): from this, doubling up to 30 s (default 1000). */
   readonly retryDelayMs?: number;
 }
 

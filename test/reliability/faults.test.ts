@@ -228,3 +228,48 @@ describe('webhook mode', () => {
     }
   });
 });
+
+describe('polling through faults and stops', () => {
+  it('keeps polling through 429, 5xx and dropped connections on getUpdates', async () => {
+    const own = await startBot('polling');
+    try {
+      const user = own.server.createUser({ firstName: 'Poll' });
+      own.server.injectFault({ method: 'getUpdates', fault: { type: 'flood', retryAfter: 1 } });
+      own.server.injectFault({ method: 'getUpdates', fault: { type: 'server-error', status: 502 } });
+      own.server.injectFault({ method: 'getUpdates', fault: { type: 'drop' } });
+      own.server.sendText(user.id, user, QUESTION);
+      const answer = await own.server.waitForBotMessage(user.id, () => true, { timeoutMs: 8000 });
+      expect(answer.text).toContain('48%');
+      expect(own.logs.filter((l) => l.includes('getUpdates failed'))).toHaveLength(3);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('a stop drains the updates in progress, then confirms them', async () => {
+    const own = await startBot('polling');
+    const user = own.server.createUser({ firstName: 'Drain' });
+    own.server.injectFault({ method: 'sendMessage', fault: { type: 'delay', ms: 400 } });
+    own.server.sendText(user.id, user, QUESTION);
+    await own.server.waitFor(() => own.app.pending() === 1);
+    await own.app.stop('drain');
+    expect(botMessages(own.server, user.id)).toHaveLength(1);
+    expect(own.server.pendingUpdates()).toEqual([]);
+    await own.server.close();
+  });
+
+  it('a stop that cannot drain in time leaves the rest, says which, and still ends', async () => {
+    const own = await startBot('polling', { reliability: { ...TEST_RELIABILITY, drainMs: 200 } });
+    const user = own.server.createUser({ firstName: 'Hang' });
+    own.server.injectFault({ method: 'sendMessage', fault: { type: 'delay', ms: 2000 } });
+    const first = own.server.sendText(user.id, user, QUESTION).updates[0]?.update_id;
+    const second = own.server.sendText(user.id, user, '克什克腾旗的贫困发生率是多少？').updates[0]?.update_id;
+    await own.server.waitFor(() => own.app.pending() === 2);
+    const started = Date.now();
+    await own.app.stop('hurry');
+    expect(Date.now() - started).toBeLessThan(1500);
+    const line = own.logs.find((l) => l.includes('stopped before these updates were handled'));
+    expect(line).toContain(`"update_ids":[${first},${second}]`);
+    await own.server.close();
+  });
+});
