@@ -160,9 +160,20 @@ export function createOutgoing(options: OutgoingOptions): Outgoing {
   };
   let stopped = false;
 
-  // One FIFO limiter per chat (kept while the chat is active) and one for everything.
-  const privateChats = limits ? new Bottleneck.Group({ maxConcurrent: limits.private.count }) : undefined;
-  const groupChats = limits ? new Bottleneck.Group({ maxConcurrent: limits.group.count }) : undefined;
+  // One FIFO limiter per chat and one for everything. A chat's limiter (about 5 KB) is dropped once
+  // idle for twice the longest a slot can be held (its window, every attempt timing out, every retry
+  // waiting its longest), so that it is never dropped while a slot of it is still counted.
+  const idleMs = (rule: RateWindow) =>
+    2 *
+    (rule.windowMs +
+      (retry.maxRetries + 1) * retry.timeoutMs +
+      retry.maxRetries * Math.max(retry.maxRetryAfterS * 1000, retry.maxDelayMs));
+  const privateChats = limits
+    ? new Bottleneck.Group({ maxConcurrent: limits.private.count, timeout: idleMs(limits.private) })
+    : undefined;
+  const groupChats = limits
+    ? new Bottleneck.Group({ maxConcurrent: limits.group.count, timeout: idleMs(limits.group) })
+    : undefined;
   const global = limits ? new Bottleneck({ maxConcurrent: limits.global.count }) : undefined;
 
   async function slots(payload: unknown): Promise<Array<() => void>> {
