@@ -63,9 +63,9 @@ describe('429 storm', () => {
       fault: { type: 'flood', retryAfter: 1 },
     });
     for (const u of askers) ask(u);
-    await new Promise((r) => setTimeout(r, 700));
+    // The storm lasts until every answer has been refused once (well within the one-second wait).
+    await run.server.waitFor(() => storm.hits >= askers.length);
     storm.remove();
-    const stormOver = Date.now();
     await answered(askers);
 
     for (const u of askers) {
@@ -75,7 +75,7 @@ describe('429 storm', () => {
       // Each chat: refused with 429, then delivered once, after the storm.
       const calls = sendsTo(u.id).filter((c) => c.seq > since);
       expect(calls.map((c) => c.httpStatus)).toEqual([429, 200]);
-      expect(calls[1]?.time).toBeGreaterThanOrEqual(stormOver - 50);
+      expect((calls[1]?.time ?? 0) - (calls[0]?.time ?? 0)).toBeGreaterThanOrEqual(1000);
     }
     expect(storm.hits).toBe(20);
   });
@@ -222,7 +222,8 @@ describe('webhook mode', () => {
       const texts = botMessages(hook.server, slow.id).map((m) => m.text ?? '');
       expect(texts[0]).toContain('兴和县');
       expect(texts[1]).toContain('克什克腾旗');
-      expect(hook.server.webhookDeliveries.every((d) => d.ok && d.durationMs < 300)).toBe(true);
+      // Each POST was answered long before the slow chat's reply (1.2 s) went out.
+      expect(hook.server.webhookDeliveries.every((d) => d.ok && d.durationMs < 1000)).toBe(true);
     } finally {
       await hook.stop();
     }
