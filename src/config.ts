@@ -15,6 +15,7 @@ import {
   type SendLimits,
   sendLimitsFromRates,
 } from './transport/outgoing.js';
+import { unansweredLogPath } from './unanswered/log.js';
 
 /** The log levels pino knows, plus silent. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -145,6 +146,7 @@ const Common = z.object({
   TELEGRAM_API_ROOT: z.string().trim().refine(isHttpUrl, { error: CONFIG_MESSAGES.apiRoot }).optional(),
   KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: CONFIG_MESSAGES.logLevel }).default('info'),
+  UNANSWERED_LOG: z.string().trim().optional(),
   ...Reliability,
 });
 
@@ -186,6 +188,8 @@ interface CommonConfig {
   /** An absolute path. */
   readonly knowledgeDir: string;
   readonly logLevel: LogLevel;
+  /** The unanswered-question log (JSON lines); undefined when switched off (UNANSWERED_LOG=off). */
+  readonly unansweredLog?: string;
   /** Limits, retries and flood control (default {@link DEFAULT_RELIABILITY}). */
   readonly reliability?: ReliabilityConfig;
 }
@@ -234,6 +238,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     port: e.PORT,
     knowledgeDir: resolve(e.KNOWLEDGE_DIR ?? defaultKnowledgeDir()),
     logLevel: e.LOG_LEVEL,
+    ...unansweredLogOf(e.UNANSWERED_LOG),
     reliability: reliabilityOf(e),
     ...(e.TELEGRAM_API_ROOT ? { apiRoot: withTrailingSlash(e.TELEGRAM_API_ROOT) } : {}),
   };
@@ -287,4 +292,10 @@ export function loadEnvFile(path = '.env'): boolean {
   if (!existsSync(path)) return false;
   process.loadEnvFile(path);
   return true;
+}
+
+/** UNANSWERED_LOG: a path (default data/unanswered.jsonl, resolved), or off/none/false/0 to switch it off. */
+function unansweredLogOf(value: string | undefined): { unansweredLog?: string } {
+  const path = unansweredLogPath({ UNANSWERED_LOG: value });
+  return path ? { unansweredLog: resolve(path) } : {};
 }

@@ -12,7 +12,7 @@ import { createAnswerEngine } from './engine/answer.js';
 import { KnowledgeError } from './knowledge/load.js';
 import { createKnowledgeService, type KnowledgeService } from './knowledge/service.js';
 import { createLogger, createRedactor } from './logger.js';
-import { createUnansweredLog, unansweredLogPath } from './unanswered/log.js';
+import { createUnansweredLog } from './unanswered/log.js';
 
 /** How long a stop may take before the process exits anyway. */
 const STOP_DEADLINE_MS = 5000;
@@ -49,8 +49,9 @@ async function main(): Promise<number> {
     throw err;
   }
   logger.info({ dir: config.knowledgeDir, size: knowledge.engine().size }, 'knowledge loaded');
-  const unansweredPath = unansweredLogPath(process.env);
-  const unanswered = unansweredPath ? createUnansweredLog({ path: unansweredPath, logger }) : undefined;
+  const unanswered = config.unansweredLog
+    ? createUnansweredLog({ path: config.unansweredLog, logger })
+    : undefined;
   const release = () => {
     knowledge.close();
     unanswered?.close();

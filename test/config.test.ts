@@ -18,6 +18,12 @@ function errorOf(env: Record<string, string | undefined>): string {
 }
 
 describe('createConfig', () => {
+  it('keeps the unanswered-question log in data/ unless told where, or told off', () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN }).unansweredLog).toBe(resolve('data/unanswered.jsonl'));
+    expect(createConfig({ BOT_TOKEN: TOKEN, UNANSWERED_LOG: '/tmp/u.jsonl' }).unansweredLog).toBe('/tmp/u.jsonl');
+    expect(createConfig({ BOT_TOKEN: TOKEN, UNANSWERED_LOG: 'off' }).unansweredLog).toBeUndefined();
+  });
+
   it('defaults to polling with the shipped knowledge and info logs', () => {
     expect(createConfig({ BOT_TOKEN: TOKEN })).toMatchObject({
       mode: 'polling',
