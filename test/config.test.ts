@@ -20,7 +20,9 @@ function errorOf(env: Record<string, string | undefined>): string {
 describe('createConfig', () => {
   it('keeps the unanswered-question log in data/ unless told where, or told off', () => {
     expect(createConfig({ BOT_TOKEN: TOKEN }).unansweredLog).toBe(resolve('data/unanswered.jsonl'));
-    expect(createConfig({ BOT_TOKEN: TOKEN, UNANSWERED_LOG: '/tmp/u.jsonl' }).unansweredLog).toBe('/tmp/u.jsonl');
+    expect(createConfig({ BOT_TOKEN: TOKEN, UNANSWERED_LOG: '/tmp/u.jsonl' }).unansweredLog).toBe(
+      '/tmp/u.jsonl',
+    );
     expect(createConfig({ BOT_TOKEN: TOKEN, UNANSWERED_LOG: 'off' }).unansweredLog).toBeUndefined();
   });
 
