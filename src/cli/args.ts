@@ -1,4 +1,4 @@
-/** Small argument helpers shared by the command-line tools (ask, ingest, unanswered). */
+/** What the command-line tools (ask, ingest, unanswered) share: argument helpers and output streams. */
 
 /** Removes `flag` from `args` and says whether it was there. */
 export function takeFlag(args: string[], flag: string): boolean {
@@ -15,3 +15,15 @@ export function takeOption(args: string[], name: string): string | undefined {
   const [, value] = args.splice(i, 2);
   return value ?? '';
 }
+
+/** Output streams, so that tests can capture what is printed. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** The process's own streams. */
+export const processIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};

@@ -10,7 +10,7 @@ import { formatNotes } from '../ingest/render.js';
 import { IngestError, ingestFile } from '../ingest/write.js';
 import { KnowledgeError, loadKnowledge } from '../knowledge/load.js';
 import { defaultKnowledgeDir } from '../knowledge/paths.js';
-import { takeFlag, takeOption } from './args.js';
+import { type CliIo, processIo, takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run ingest -- ARTICLE.txt [--out DIR] [--id ID] [--force]
        npm run ingest -- --check DIR
@@ -21,17 +21,6 @@ const USAGE = `usage: npm run ingest -- ARTICLE.txt [--out DIR] [--id ID] [--for
                    with it (default: KNOWLEDGE_DIR or ./knowledge)
   --force          replace an existing draft of the same id
   --check DIR      validate a knowledge folder (as the bot loads it) and list figures no fact quotes`;
-
-/** Output streams, so that tests can capture what is printed. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-};
 
 /** Runs the command; returns the exit code (0 done, 1 invalid or failed, 2 usage). */
 export function main(argv: readonly string[], io: CliIo = processIo): number {

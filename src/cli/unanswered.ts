@@ -9,7 +9,7 @@ import { loadKnowledge } from '../knowledge/load.js';
 import { defaultKnowledgeDir } from '../knowledge/paths.js';
 import { groupQuestions, type QuestionGroup, type RegionNames } from '../unanswered/group.js';
 import { readUnansweredLog, unansweredLogPath } from '../unanswered/log.js';
-import { takeFlag, takeOption } from './args.js';
+import { type CliIo, processIo, takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run unanswered [-- --file PATH] [--top N] [--json]
   --file PATH       the log (default: UNANSWERED_LOG or data/unanswered.jsonl)
@@ -18,17 +18,6 @@ const USAGE = `usage: npm run unanswered [-- --file PATH] [--top N] [--json]
   --knowledge DIR   read region names and aliases from DIR, so that 克旗 and 克什克腾旗 group together
                     (default: KNOWLEDGE_DIR or ./knowledge)
   --threshold X     how similar two questions must be to group them, 0..1 (default 0.5)`;
-
-/** Output streams, so that tests can capture what is printed. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-};
 
 /** Runs the command; returns the exit code. */
 export function main(
