@@ -4,11 +4,13 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import type { Region } from '../knowledge/schema.js';
-import { buildEntries, type Entry, formatDate, refOf } from './entries.js';
-import { createQuestionReader, type Intent, type ParsedQuestion } from './query.js';
+import { checkFigure, compare, composePart } from './compose.js';
+import { buildEntries, type Entry, refOf } from './entries.js';
+import { createQuestionReader, type ParsedQuestion } from './query.js';
+import { rank } from './rank.js';
 import { buildIndex, type Scored, type WeightedTerm } from './retrieve.js';
-import { excerptAround, sentencesOf, termsOf, trimNumber, truncateAtBoundary } from './text.js';
-import type { Answer, AnswerPart, AskContext, EntryKind, EntryRef, NoAnswer } from './types.js';
+import { termsOf } from './text.js';
+import type { Answer, AnswerPart, AskContext, EntryRef, NoAnswer } from './types.js';
 import { createUnreportedDetector } from './unreported.js';
 
 /** Options of the engine; the defaults are tuned on the project's question sets. */
@@ -67,19 +69,10 @@ export const DEFAULT_OPTIONS = {
   leadLength: 300,
 } as const;
 
-// How much each kind of entry suits each kind of question.
-const INTENT_PRIOR: Record<Intent, Partial<Record<EntryKind, number>>> = {
-  figure: { fact: 1.35, turn: 0.75, interview: 0.6, story: 0.8, background: 0.85, person: 0.5, source: 0.5 },
-  howwhat: { fact: 0.8, turn: 1.35, interview: 0.9, story: 1, background: 0.9, person: 0.5, source: 0.5 },
-  who: { fact: 0.5, turn: 0.6, interview: 1, story: 0.8, background: 0.6, person: 2, source: 1.2 },
-  where: { fact: 0.9, turn: 0.6, interview: 0.6, story: 0.7, background: 1.5, person: 1.2, source: 1 },
-  when: { fact: 1, turn: 0.7, interview: 0.8, story: 0.8, background: 0.9, person: 0.7, source: 1.6 },
-  general: { fact: 1, turn: 1, interview: 0.9, story: 1, background: 1, person: 0.8, source: 0.8 },
-};
-
 /** Creates an engine over a loaded knowledge base (validated by `loadKnowledge`). */
 export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOptions = {}): AnswerEngine {
   const opts = { ...DEFAULT_OPTIONS, ...options };
+  const limits = { factExcerpt: 80, lead: opts.leadLength };
   const set = buildEntries(knowledge);
   const index = buildIndex(set.entries);
   const people = knowledge.articles.flatMap((a) => a.people);
@@ -283,52 +276,6 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     };
   }
 
-  /** The years an entry's key words name: 2016年, or 去年/今年 relative to its article's date. */
-  function yearsOf(entry: Entry): Set<string> {
-    const key = entry.fields[0]?.text ?? '';
-    const year = Number(entry.citation.date.slice(0, 4));
-    const years = new Set(key.match(/(?:19|20)\d\d/g) ?? []);
-    if (/去年|过去一年/.test(key)) years.add(String(year - 1));
-    if (/今年|年内/.test(key)) years.add(String(year));
-    return years;
-  }
-
-  function rank(results: readonly Scored[], parsed: ParsedQuestion): Scored[] {
-    const named = new Set(parsed.regions.map((r) => r.id));
-    const prior = INTENT_PRIOR[parsed.intent];
-    const phraseText = parsed.searchText;
-    return results
-      .map((r) => {
-        // Coordination: an entry holding all of the question beats one holding a part of it often.
-        let score = (r.score + phraseBonus(r.entry, phraseText)) * (prior[r.entry.kind] ?? 1) * r.coverage;
-        const region = r.entry.region;
-        if (named.size > 0) {
-          if (region && named.has(region.id)) score *= 1.2;
-          else if (region && region.level !== '自治区') score *= 0.25;
-          else score *= 0.6;
-        }
-        const fact = r.entry.fact;
-        if (fact && (parsed.period === 'target' || parsed.period === 'actual')) {
-          score *= fact.status === parsed.period ? 1.25 : 0.8;
-        }
-        // Unless a plan is asked for, what was done comes before what is planned.
-        if (fact && !parsed.period && fact.status === 'target') score *= 0.9;
-        if (fact && parsed.year) {
-          if (fact.period.includes(parsed.year)) score *= 1.3;
-          else if (/^\d{4}$/.test(fact.period)) score *= 0.75;
-        }
-        // Other entries name their year in their key words (2016年民生工作, 去年的脱贫经验).
-        if (!fact && parsed.year) {
-          const years = yearsOf(r.entry);
-          if (years.has(parsed.year)) score *= 1.25;
-          else if (years.size > 0) score *= 0.8;
-        }
-        return { ...r, score };
-      })
-      .sort((a, b) => b.score - a.score);
-  }
-
-  /** The best entry of each of two regions when the question fits both about equally. */
   /**
    * The best entry of each of two regions, when the question names both, or names neither and fits
    * both about equally (脱贫了多少人). The same kind of entry is preferred for the second region.
@@ -396,7 +343,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     terms: readonly WeightedTerm[],
     ranked: readonly Scored[],
   ): Answer {
-    const parts = chosen.map((c) => compose(c, parsed, terms));
+    const parts = chosen.map((c) => composePart(c, parsed, terms, index.idf, limits));
     const first = chosen[0] as Scored;
     const check = parsed.check ? checkFigure(parsed.check, chosen[0]?.entry) : undefined;
     const comparison =
@@ -413,44 +360,6 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       ),
       confidence: first.coverage,
       ...(parsed.followUpOf ? { followUpOf: parsed.followUpOf } : {}),
-    };
-  }
-
-  function compose(c: Scored, parsed: ParsedQuestion, terms: readonly WeightedTerm[]): AnswerPart {
-    const e = c.entry;
-    const fact = e.fact;
-    const regionName = e.region?.name;
-    let headline: string;
-    let lead: string;
-    if (fact) {
-      headline = `${regionName ? `${regionName} · ` : ''}${fact.indicator} ${fact.values.map((v) => v.text).join('、')}`;
-      lead = excerptAround(e.body, fact.quote, 80);
-    } else if (e.kind === 'person' || e.kind === 'source') {
-      headline = e.label;
-      lead = e.body;
-    } else {
-      headline = `${regionName ? `${regionName} · ` : ''}${e.label}`;
-      // Sentences are picked by every word of the question, its periods (今年) and synonyms included.
-      const words = new Map(terms.map((t) => [t.term, t.idf]));
-      for (const t of termsOf(parsed.text)) if (!words.has(t)) words.set(t, index.idf(t));
-      lead = bestSentences(e.body, words, opts.leadLength);
-    }
-    return {
-      entry: refOf(e),
-      headline,
-      lead,
-      figures: fact
-        ? fact.values.map((v) => ({
-            text: v.text,
-            value: v.value,
-            unit: v.unit,
-            ...(v.label ? { label: v.label } : {}),
-          }))
-        : [],
-      ...(fact ? { period: fact.period, status: fact.status } : {}),
-      ...(e.speaker ? { speaker: e.speaker } : {}),
-      citation: e.citation,
-      score: round(c.score),
     };
   }
 
@@ -494,101 +403,6 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
 }
 
 /**
- * A bonus for the entry's key phrases (indicator, ask phrases, topic, name) standing whole in the
- * question: 污水处理率 asked is worth more than its bigrams scattered in a long answer.
- */
-function phraseBonus(entry: Entry, text: string): number {
-  const hits = entry.phrases.filter((p) => p.length >= 2 && text.includes(p));
-  const longest = hits.filter((p) => !hits.some((q) => q !== p && q.includes(p)));
-  return longest.reduce((s, p) => s + 1.5 * (p.length - 1), 0);
-}
-
-/** The sentences of `body` that hold most of the question's weight, with the opening for context. */
-function bestSentences(body: string, weights: ReadonlyMap<string, number>, max: number): string {
-  // Sentences with the paragraph they stand in: a paragraph break is kept as a line break.
-  const sentences = body.split(/\n+/).flatMap((para, p) => sentencesOf(para).map((text) => ({ text, p })));
-  if (sentences.length === 0) return '';
-  const scores = sentences.map(({ text }) => {
-    let sum = 0;
-    for (const t of new Set(termsOf(text))) sum += weights.get(t) ?? 0;
-    return sum;
-  });
-  const picked = new Set<number>();
-  let bestAt = 0;
-  scores.forEach((s, i) => {
-    if (s > (scores[bestAt] ?? 0)) bestAt = i;
-  });
-  let used = 0;
-  const take = (i: number) => {
-    const s = sentences[i]?.text ?? '';
-    if (picked.has(i) || used + s.length > max) return false;
-    picked.add(i);
-    used += s.length;
-    return true;
-  };
-  if (!take(bestAt)) return truncateAtBoundary(sentences[bestAt]?.text ?? '', max);
-  // Then the opening sentences, which state the answer's thesis, while they fit.
-  for (let i = 0; i < sentences.length && i < bestAt; i++) if (!take(i)) break;
-  for (let i = bestAt + 1; i < sentences.length; i++) if (!take(i)) break;
-  const order = [...picked].sort((a, b) => a - b);
-  let out = '';
-  order.forEach((i, k) => {
-    const prev = order[k - 1];
-    if (k > 0 && prev !== undefined && i !== prev + 1) out += '……';
-    else if (k > 0 && prev !== undefined && sentences[i]?.p !== sentences[prev]?.p) out += '\n';
-    out += sentences[i]?.text ?? '';
-  });
-  if ((order.at(-1) ?? 0) < sentences.length - 1) out += '……';
-  return out;
-}
-
-function checkFigure(check: NonNullable<ParsedQuestion['check']>, entry: Entry | undefined) {
-  const fact = entry?.fact;
-  if (!fact) return undefined;
-  const asked = trimNumber(check.number);
-  const correct = fact.values.some((v) => trimNumber(String(v.value)) === asked || v.text.startsWith(asked));
-  return { asked: check.text, correct };
-}
-
-/** 名 and 人 both count people; a figure's unit for comparing. */
-function unitClass(unit: string): string {
-  return unit === '名' ? '人' : unit;
-}
-
-/**
- * Which of two facts is larger, stated only when they are comparable: the same unit, both results
- * or both targets, of the same period. Otherwise, why they are not directly comparable.
- */
-function compare(a: Entry | undefined, b: Entry | undefined): string | undefined {
-  const fa = a?.fact;
-  const fb = b?.fact;
-  if (!a || !b || !fa || !fb) return undefined;
-  // The pair of values with a common unit (6199人 and 2847名), if there is one.
-  let va = fa.values[0];
-  let vb = fb.values[0];
-  outer: for (const x of fa.values) {
-    for (const y of fb.values) {
-      if (unitClass(x.unit) === unitClass(y.unit)) {
-        va = x;
-        vb = y;
-        break outer;
-      }
-    }
-  }
-  if (!va || !vb) return undefined;
-  const status = (f: typeof fa) => (f.status === 'target' ? '计划目标' : '已完成的数字');
-  const reasons: string[] = [];
-  if (unitClass(va.unit) !== unitClass(vb.unit)) reasons.push(`单位不同（${va.text} 与 ${vb.text}）`);
-  if (fa.status !== fb.status) reasons.push(`一个是${status(fa)}，一个是${status(fb)}`);
-  if (fa.period !== fb.period) reasons.push(`时期不同（${fa.period} 与 ${fb.period}）`);
-  if (reasons.length > 0) return `两个数字不能直接比较：${reasons.join('；')}。`;
-  const basis = fa.indicator === fb.indicator ? '' : `（口径：${fa.indicator} / ${fb.indicator}）`;
-  if (va.value === vb.value) return `${a.region?.name}和${b.region?.name}的数字相同（${va.text}）${basis}。`;
-  const [hi, lo, hv, lv] = va.value > vb.value ? [a, b, va, vb] : [b, a, vb, va];
-  return `${hi.region?.name}（${hv.text}）多于${lo.region?.name}（${lv.text}）${basis}。`;
-}
-
-/**
  * Example questions: the editors' picks of each article (those the engine answers), else the first
  * turn of each interview and two facts of its summary.
  */
@@ -612,9 +426,3 @@ function pickExamples(entries: readonly Entry[], knowledge: Knowledge, engine: A
   }
   return out.slice(0, 6);
 }
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-export { formatDate };
