@@ -152,11 +152,11 @@ class TerminalChat {
     const mark = this.lastMessageId();
     const sent = this.server.sendText(this.chat.id, this.user, text, replyTo ? { replyTo } : {});
     if (sent.withheldFrom.some((b) => b.username === BOT_USERNAME)) {
-      this.write(
-        this.style.dim(
-          `（隐私模式：机器人看不到这条群消息。请用 /ask ${text}，或用“> ${text}”回复它的消息。）`,
-        ),
-      );
+      // A command for another bot is not for us at all; anything else could have been asked with /ask.
+      const hint = text.startsWith('/')
+        ? '（这条命令不是发给本机器人的，它看不到，也不会回应。）'
+        : `（隐私模式：机器人看不到这条群消息。请用 /ask ${text}，或用“> ${text}”回复它的消息。）`;
+      this.write(this.style.dim(hint));
       return undefined;
     }
     await this.settle(sent.updates.map((u) => u.update_id));
