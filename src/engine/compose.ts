@@ -102,9 +102,24 @@ function bestSentences(body: string, weights: ReadonlyMap<string, number>, max: 
 export function checkFigure(check: NonNullable<ParsedQuestion['check']>, entry: Entry | undefined) {
   const fact = entry?.fact;
   if (!fact) return undefined;
-  const asked = trimNumber(check.number);
-  const correct = fact.values.some((v) => trimNumber(String(v.value)) === asked || v.text.startsWith(asked));
-  return { asked: check.text, correct };
+  const scale = check.unit.startsWith('亿') ? 1e8 : check.unit.startsWith('万') ? 1e4 : 1;
+  const asked = Number(check.number) * scale;
+  const exact = (v: { value: number; text: string }) =>
+    v.value === asked || v.value === Number(check.number) || v.text.startsWith(trimNumber(check.number));
+  const fits = (v: { value: number; text: string }) => {
+    switch (check.qualifier) {
+      case 'more':
+        return v.value >= asked && v.value < asked * 1.5;
+      case 'less':
+        return v.value < asked && v.value >= asked * 0.5;
+      case 'about':
+        return Math.abs(v.value - asked) <= asked * 0.1;
+      default:
+        return exact(v);
+    }
+  };
+  const correct = fact.values.some(fits);
+  return { asked: check.text, correct, ...(check.qualifier && correct ? { approximate: true } : {}) };
 }
 
 /** 名 and 人 both count people; a figure's unit for comparing. */

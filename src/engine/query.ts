@@ -30,8 +30,13 @@ export interface ParsedQuestion {
   readonly period?: 'target' | 'actual' | 'both';
   /** Asks to compare or list several (哪个多, 分别, 对比). */
   readonly comparison: boolean;
-  /** A yes/no check of a figure (是不是161个). */
-  readonly check?: { readonly number: string; readonly text: string };
+  /** A yes/no check of a figure (是不是161个, 有一万六千多吗, 六千人左右): the number, its unit, and how loose. */
+  readonly check?: {
+    readonly number: string;
+    readonly unit: string;
+    readonly text: string;
+    readonly qualifier?: 'more' | 'about' | 'less';
+  };
   /** The text left to search: region names, question words, periods and particles taken out. */
   readonly searchText: string;
   /** Colloquial words of `searchText` and the newspaper's words for them. */
@@ -72,7 +77,7 @@ const TARGET = /今年|计划|目标|将要|打算|预计|力争|明年|接下�
 const ACTUAL = /去年|已经|已|实现了|完成了|达到了|做到了|过去|上一年|前年|成效|成果|取得/;
 // A comparison or a request for several: "分别", "对比", "两个地方", or "哪个……多/高/大".
 const COMPARE =
-  /分别|对比|比较|相比|比一比|差多少|差距|两个地方|两地|两县|两旗|两位|哪两|二者|两者|各是|各有|各自|更多|更高|更大|更少|更低|(哪个|哪一个|哪边|谁|哪里).{0,12}(多|高|大|少|低|快|好)(一些|一点)?(呢|啊|吗)?$/;
+  /分别|不同|区别|差别|异同|一样吗|对比|比较|相比|比一比|差多少|差距|两个地方|两地|两县|两旗|两位|哪两|二者|两者|各是|各有|各自|更多|更高|更大|更少|更低|(哪个|哪一个|哪边|谁|哪里).{0,12}(多|高|大|少|低|快|好)(一些|一点)?(呢|啊|吗)?$/;
 const CHECK = /是不是|是否|对不对|对吗|对么|没错吧|有没有|吗$|么$/;
 
 // Question words, particles and fillers: they say how to answer, not what about.
@@ -167,9 +172,19 @@ export function createQuestionReader(
       const regionsNamed = specific.length > 0 ? specific : found;
 
       const intent = intentOf(intentText);
-      const checkMatch = /(\d+(?:\.\d+)?)\s*(%|[个户人名所套只元万亿年次项间位家平]?)/.exec(text);
+      const checkMatch =
+        /(大约|大概|差不多|将近|接近|超过|不到|至少|少于|多于)?(\d+(?:\.\d+)?)\s*(%|[万亿]?[个户人名所套只元年次项间位家平]?)(多|余|以上|出头|左右|上下|以下)?/.exec(
+          text,
+        );
       const check =
-        CHECK.test(text) && checkMatch ? { number: checkMatch[1] ?? '', text: checkMatch[0] } : undefined;
+        CHECK.test(text) && checkMatch
+          ? {
+              number: checkMatch[2] ?? '',
+              unit: checkMatch[3] ?? '',
+              text: checkMatch[0],
+              ...qualifierOf(checkMatch[1], checkMatch[4]),
+            }
+          : undefined;
       // The figure a user checks (是不是161个) is their guess: not a search word.
       if (check) searchText = searchText.replace(check.number, ' ');
       const year = yearOf(text, articleYear);
@@ -260,6 +275,18 @@ const ENGLISH_FILLER =
 // "哪个……多": the comparison is read from the question; its words are not what is compared.
 const COMPARE_WORDS =
   /哪个|哪一个|哪边|谁的|谁家|谁更|更多|更高|更大|更少|比较|对比|相比|比一比|差多少|二者|两者|各是|各有|各自|分别|(?<=[\u4e00-\u9fff])(多|高|大|少|低)(?=$|[\s，。？！?,.!呢啊吧])/g;
+
+/** 一万六千多 → more; 六千左右, 大约 → about; 不到 → less. */
+function qualifierOf(
+  before: string | undefined,
+  after: string | undefined,
+): { qualifier?: 'more' | 'about' | 'less' } {
+  const word = `${before ?? ''}${after ?? ''}`;
+  if (/多|余|以上|出头|超过|至少|多于/.test(word)) return { qualifier: 'more' };
+  if (/不到|少于|以下/.test(word)) return { qualifier: 'less' };
+  if (word) return { qualifier: 'about' };
+  return {};
+}
 
 // Words of time: they say which period is asked (matched against the facts' periods), not what.
 const PERIOD_WORDS = /去年|今年|明年|前年|上一年|过去一年|过去的一年|这一年|年内|全年|(?:19|20)\d\d年?/g;

@@ -72,7 +72,7 @@ export interface Answered {
   /** Set when two figures were compared: which is larger, or why they are not comparable. */
   readonly comparison?: string;
   /** Set for yes/no questions about a figure: whether the figure asked about is the printed one. */
-  readonly check?: { readonly asked: string; readonly correct: boolean };
+  readonly check?: { readonly asked: string; readonly correct: boolean; readonly approximate?: boolean };
   /** Other entries worth a tap: the full reply, the plan next to the result, near matches. */
   readonly related: readonly EntryRef[];
   /** How much of the question's rare words the best entry covers (0..1); the decline signal. */

@@ -79,7 +79,9 @@ export function renderPlain(answer: Answer): string {
       if (answer.check) {
         const figures = answer.parts[0]?.figures.map((f) => f.text).join('、') ?? '';
         lines.push(
-          answer.check.correct ? `✅ 是的，报道中是 ${figures}。` : `❌ 不是。报道中是 ${figures}。`,
+          answer.check.correct
+            ? `✅ ${answer.check.approximate ? '差不多' : '是的'}，报道中是 ${figures}。`
+            : `❌ 不是。报道中是 ${figures}。`,
         );
       }
       // Several parts (both regions, a plan and its result): every figure first, one line each,

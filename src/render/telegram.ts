@@ -60,7 +60,7 @@ export function renderTelegram(answer: Answer): TelegramMessage[] {
         const figures = answer.parts[0]?.figures.map((f) => f.text).join('、') ?? '';
         blocks.push(
           answer.check.correct
-            ? `✅ 是的，报道中是 <b>${escapeHtml(figures)}</b>。`
+            ? `✅ ${answer.check.approximate ? '差不多' : '是的'}，报道中是 <b>${escapeHtml(figures)}</b>。`
             : `❌ 不是。报道中是 <b>${escapeHtml(figures)}</b>。`,
         );
       }

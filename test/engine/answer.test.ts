@@ -71,6 +71,10 @@ describe('answering figure questions', () => {
   it('confirms or corrects a figure asked in Chinese numerals', () => {
     const yes = answered('兴和县是不是有一百六十一个行政村');
     expect(yes.check).toEqual({ asked: '161个', correct: true });
+    const roughly = answered('兴和县建档立卡的贫困人口有一万六千多吗');
+    expect(roughly.check).toMatchObject({ correct: true, approximate: true });
+    expect(renderPlain(roughly)).toMatch(/^✅ 差不多，报道中是 16363名/);
+    expect(answered('克旗去年脱贫是不是九千人左右').check?.correct).toBe(false);
     const no = answered('兴和县城镇化率是不是百分之五十');
     expect(no.check?.correct).toBe(false);
     expect(renderPlain(no)).toMatch(/不是。报道中是 48%/);
