@@ -6,6 +6,7 @@ import type { Knowledge } from '../knowledge/load.js';
 import type { Region } from '../knowledge/schema.js';
 import { checkFigure, compare, composePart } from './compose.js';
 import { buildEntries, type Entry, refOf } from './entries.js';
+import { createHomophoneReader } from './homophones.js';
 import { createQuestionReader, type ParsedQuestion } from './query.js';
 import { rank } from './rank.js';
 import { buildIndex, type Scored, type WeightedTerm } from './retrieve.js';
@@ -77,7 +78,21 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
   const index = buildIndex(set.entries);
   const people = knowledge.articles.flatMap((a) => a.people);
   const articleYear = Math.max(...knowledge.articles.map((a) => Number(a.source.date.slice(0, 4))));
-  const reader = createQuestionReader(set.regions, people, articleYear, index.readPinyin);
+  // Two-character slips are read only as names and curated phrases: 客旗 → 克旗, 刘正 → 刘政.
+  const names = [...set.regions.flatMap((r) => [r.name, ...r.aliases]), ...people.map((p) => p.name)];
+  const shortWords = set.entries.flatMap((e) => e.phrases);
+  const reader = createQuestionReader({
+    regions: set.regions,
+    people,
+    articleYear,
+    readLatin: index.readPinyin,
+    readHomophones: createHomophoneReader({
+      words: index.vocabulary,
+      shortWords,
+      names,
+      isKnown: index.knows,
+    }),
+  });
   const facts = set.entries.filter((e) => e.kind === 'fact');
   const sources = set.entries.filter((e) => e.kind === 'source');
 

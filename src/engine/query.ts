@@ -107,12 +107,22 @@ const THANKS =
   /^(谢谢|多谢|感谢|谢了|thanks|thank you|thx|好的|ok|okay|明白了|知道了|收到|了解了|辛苦了|再见|拜拜|bye)+$/;
 
 /** Builds a question reader for these regions (names, aliases, pinyin, near-miss spellings). */
-export function createQuestionReader(
-  regions: readonly Region[],
-  people: readonly { name: string; region?: string }[],
-  articleYear = new Date().getFullYear(),
-  readLatin: (text: string) => string = (t) => t,
-): QuestionReader {
+/** What a question reader knows of the knowledge. */
+export interface QuestionReaderOptions {
+  readonly regions: readonly Region[];
+  readonly people: readonly { name: string; region?: string }[];
+  /** The year of the newest article: 去年 and 今年 are relative to it. */
+  readonly articleYear: number;
+  /** Reads pinyin in Latin runs as the knowledge's words. */
+  readonly readLatin?: (text: string) => string;
+  /** Reads homophone slips (拖贫, 客旗) as the knowledge's words. */
+  readonly readHomophones?: (text: string) => string;
+}
+
+export function createQuestionReader(options: QuestionReaderOptions): QuestionReader {
+  const { regions, people, articleYear } = options;
+  const readLatin = options.readLatin ?? ((t: string) => t);
+  const readHomophones = options.readHomophones ?? ((t: string) => t);
   const names = regions.flatMap((r) => [r.name, ...r.aliases]);
   const correct = createPlaceNameCorrector(names);
   const pinyin = createPinyinMatcher(regions);
@@ -151,7 +161,8 @@ export function createQuestionReader(
         });
       }
       latin = latin.replace(ENGLISH_FILLER, ' ');
-      const whole = arabizeNumerals(correct(readLatin(latin)));
+      // Numerals first: a numeral is never a slip for a word (二十四只 is not 二十实字).
+      const whole = correct(readHomophones(arabizeNumerals(readLatin(latin))));
       // Regions are read from the whole message; the question itself from the clauses that ask.
       for (const { n, r } of mentions) if (n && whole.includes(n) && !found.includes(r)) found.push(r);
       const intentText = whole;

@@ -52,6 +52,10 @@ export interface Index {
   idf(term: string): number;
   /** Reads Latin runs in pinyin as the knowledge's words (tuopin → 脱贫); other Latin stays. */
   readPinyin(text: string): string;
+  /** Whether the knowledge holds a run of characters as it is (every bigram of it). */
+  knows(run: string): boolean;
+  /** The knowledge's words: indicators, ask phrases, names, and the words of its texts. */
+  readonly vocabulary: readonly string[];
   readonly size: { readonly entries: number; readonly terms: number; readonly vocabulary: number };
 }
 
@@ -177,6 +181,8 @@ export function buildIndex(entries: readonly Entry[]): Index {
     size: { entries: n, terms: postings.size, vocabulary: vocabulary.length },
     idf,
     readPinyin,
+    knows: (run) => vocabSet.has(run) || knownRun(run),
+    vocabulary,
     search(query) {
       const corrected = correct(query.text);
       const synonyms = (query.synonyms ?? []).map((syn) => ({
