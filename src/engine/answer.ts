@@ -4,7 +4,7 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import type { Region } from '../knowledge/schema.js';
-import { checkFigure, compare, composePart } from './compose.js';
+import { checkFigure, compare, composePart, round } from './compose.js';
 import { buildEntries, type Entry, refOf } from './entries.js';
 import { createHomophoneReader } from './homophones.js';
 import { createQuestionReader, type ParsedQuestion } from './query.js';
@@ -39,9 +39,19 @@ export interface EntryDetail {
   readonly citation: AnswerPart['citation'];
 }
 
+/** How a question was read, the terms searched and the best candidates with their scores. */
+export interface Explanation {
+  readonly read: Omit<ParsedQuestion, 'regions'> & { readonly regions: readonly string[] };
+  readonly searched: string;
+  readonly terms: readonly { readonly term: string; readonly idf: number; readonly known: boolean }[];
+  readonly candidates: readonly { readonly id: string; readonly score: number; readonly coverage: number }[];
+}
+
 /** Answers questions about the knowledge it was created with. */
 export interface AnswerEngine {
   answer(question: string, context?: AskContext): Answer;
+  /** How a question was read and what it matched, best first: for maintainers (`npm run ask -- --explain`). */
+  explain(question: string): Explanation;
   /** Answers with one entry, as if its example question was asked (buttons, related taps). */
   answerEntry(id: string): Answer | undefined;
   /** The full text of an entry (a turn's whole answer, a story), or undefined for an unknown id. */
@@ -69,6 +79,15 @@ export const DEFAULT_OPTIONS = {
   minCoverage: 0.5,
   leadLength: 300,
 } as const;
+
+/** What the index searches for a question read. */
+function searchOf(parsed: ParsedQuestion) {
+  return {
+    text: parsed.searchText,
+    synonyms: parsed.synonyms,
+    ...(parsed.bonus ? { bonus: parsed.bonus } : {}),
+  };
+}
 
 /** Creates an engine over a loaded knowledge base (validated by `loadKnowledge`). */
 export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOptions = {}): AnswerEngine {
@@ -125,6 +144,18 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         citation: e.citation,
       };
     },
+    explain: (question) => {
+      const parsed = reader.read(question, opts.botUsername);
+      const { results, terms, corrected } = index.search(searchOf(parsed));
+      return {
+        read: { ...parsed, regions: parsed.regions.map((r) => r.name) },
+        searched: corrected,
+        terms: terms.map((t) => ({ ...t, idf: round(t.idf) })),
+        candidates: rank(results, parsed)
+          .slice(0, 8)
+          .map((r) => ({ id: r.entry.id, score: round(r.score), coverage: round(r.coverage) })),
+      };
+    },
     answerEntry: (id) => {
       const entry = set.byId.get(id);
       if (!entry) return undefined;
@@ -159,7 +190,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
 
     let parsed = reader.read(q, opts.botUsername);
     parsed = followUp(parsed, context);
-    const { results, terms } = index.search({ text: parsed.searchText, synonyms: parsed.synonyms });
+    const { results, terms } = index.search(searchOf(parsed));
 
     if (parsed.smallTalk) return none(q, parsed.smallTalk, examples);
     if (terms.length === 0 && parsed.regions.length === 0) {
@@ -174,7 +205,14 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     }
 
     const ranked = rank(results, parsed);
-    const best = ranked[0];
+    // The best ranked may hold too little of the question while a close second holds enough of it.
+    const top = ranked[0];
+    const fuller =
+      top && top.coverage < opts.minCoverage
+        ? ranked.slice(1, 5).find((r) => r.coverage >= opts.minCoverage && r.score >= top.score * 0.5)
+        : undefined;
+    const best = fuller ?? top;
+    if (fuller) ranked.splice(ranked.indexOf(fuller), 1) && ranked.unshift(fuller);
     const region = parsed.regions[0];
 
     // Another place (云南, 北京) and none of ours: the article reports nothing about it, unless the
@@ -235,6 +273,20 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         'off-topic',
         examples,
         best ? { best: { id: best.entry.id, score: best.score }, confidence: best.coverage } : {},
+      );
+    }
+
+    // A plan asked in so many words and only a result printed (or the reverse): the article does not
+    // report what was asked; the figure it does report is offered, never given as the answer.
+    if (parsed.strictPeriod && best.entry.fact && best.entry.fact.status !== parsed.strictPeriod) {
+      const other = counterpart(best.entry);
+      if (!other) return notReported(q, parsed, periodAsked(parsed, best.entry), best, refOf(best.entry));
+      return answered(
+        q,
+        parsed,
+        [{ entry: other, score: best.score, coverage: best.coverage }],
+        terms,
+        ranked,
       );
     }
 
@@ -332,6 +384,13 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
       }
     }
     return undefined;
+  }
+
+  /** "2017年计划的金融扶贫贷款": the indicator with the period asked, for a not-reported answer. */
+  function periodAsked(parsed: ParsedQuestion, entry: Entry): string {
+    const what = entry.fact?.indicator.replace(/^\d{4}年(计划)?/, '') ?? entry.label;
+    const when = parsed.year ? `${parsed.year}年` : '';
+    return parsed.strictPeriod === 'target' ? `${when}计划的${what}` : `${when}已完成的${what}`;
   }
 
   function notReported(

@@ -160,6 +160,7 @@ export function compare(a: Entry | undefined, b: Entry | undefined): string | un
   return `${hi.region?.name}（${hv.text}）多于${lo.region?.name}（${lv.text}）${basis}。`;
 }
 
-function round(n: number): number {
+/** Rounds a score for display (three decimals). */
+export function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

@@ -285,9 +285,18 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
   }
 
   const editors = a.source.editors.map((e) => `${e.role}${e.name}`).join('，');
+  const interviewees = a.interviews
+    .map((iv) => {
+      const o = personOf.get(iv.official);
+      const region = regionOf.get(iv.region)?.name ?? '';
+      return o ? `${roleWithRegion(region, o.role)}${o.name}` : region;
+    })
+    .join('、');
   const about = `《${a.source.publication}》${formatDate(a.source.date)}（${weekdayOf(a.source.date)}）第${a.source.page}版${
     a.source.section ? `“${a.source.section}”` : ''
-  }${a.source.column ? `（${a.source.column}）` : ''}，标题《${a.source.title}》${editors ? `；${editors}` : ''}。`;
+  }${a.source.column ? `（${a.source.column}）` : ''}，标题《${a.source.title}》${
+    interviewees ? `，对话${interviewees}` : ''
+  }${editors ? `；${editors}` : ''}。`;
   out.push({
     id: a.source.id,
     kind: 'source',
@@ -313,7 +322,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
 const PERSON_WORDS: Record<Person['kind'], string> = {
   official: '书记 领导 一把手 职务 职位 身份 负责人 对话人 受访',
   reporter: '记者 采访 提问 对话 访谈',
-  villager: '村民 居民 百姓 老百姓 住在 家住 人物 故事 主人公 讲的是',
+  villager: '村民 居民 百姓 老百姓 住在 家住 人物 故事 主人公',
   author: '作者 记者 写 撰写 撰稿 稿子 文章 署名',
   editor: '编辑 主编 版面 负责 本版',
 };
@@ -386,7 +395,13 @@ function describePerson(
       return `${p.name}，${p.role}${whom ? `，采访了${whom}` : ''}。`;
     }
     case 'author': {
-      const stories = a.stories.filter((s) => s.author === p.id).map((s) => `《${s.title}》`);
+      // The story's people are named too: 谁写的王进花 finds the author.
+      const stories = a.stories
+        .filter((s) => s.author === p.id)
+        .map((s) => {
+          const about = s.people.map((id) => personOf.get(id)?.name ?? '').filter(Boolean);
+          return `《${s.title}》${about.length ? `（写${about.join('、')}）` : ''}`;
+        });
       return `${p.name}，百姓声音${stories.join('、')}的作者。`;
     }
     case 'villager': {

@@ -28,6 +28,8 @@ export interface ParsedQuestion {
   readonly intent: Intent;
   /** 今年/计划/目标 → 'target'; 去年/已经/完成 → 'actual'; both asked → 'both'. */
   readonly period?: 'target' | 'actual' | 'both';
+  /** A period asked in so many words (计划发放, 已经完成): an answer of the other status is no answer. */
+  readonly strictPeriod?: 'target' | 'actual';
   /** Asks to compare or list several (哪个多, 分别, 对比). */
   readonly comparison: boolean;
   /** A yes/no check of a figure (是不是161个, 有一万六千多吗, 六千人左右): the number, its unit, and how loose. */
@@ -45,6 +47,12 @@ export interface ParsedQuestion {
   readonly year?: string;
   /** Places named that are not regions of the knowledge (云南, 北京). */
   readonly otherPlaces: readonly string[];
+  /** People of the knowledge named in the question. */
+  readonly peopleNamed: readonly string[];
+  /** Asks who wrote something (谁写的, 作者, 署名). */
+  readonly authorAsked: boolean;
+  /** Words that add to an entry's score when it holds them, but never count against one that does not. */
+  readonly bonus?: readonly string[];
   /** Asks for someone's name (叫什么名字, 姓名). */
   readonly nameAsked: boolean;
   /** The previous question, when this one only followed it up ("那兴和县呢？"). */
@@ -74,6 +82,8 @@ const WHERE =
 const WHEN =
   /什么时候|啥时候|哪天|哪一天|日期|几号|几月|哪期|哪一期|哪版|第几版|哪一版|哪份报|什么报|出处|来源|发表|刊登|刊发|登在/;
 const TARGET = /今年|计划|目标|将要|打算|预计|力争|明年|接下来|下一步|未来|要完成|要实现|任务是|准备/;
+const STRICT_TARGET = /计划|目标|力争|打算|预计|要完成|要实现|准备/;
+const STRICT_ACTUAL = /已经|实际|完成了|实现了|做到了/;
 const ACTUAL = /去年|已经|已|实现了|完成了|达到了|做到了|过去|上一年|前年|成效|成果|取得/;
 // A comparison or a request for several: "分别", "对比", "两个地方", or "哪个……多/高/大".
 const COMPARE =
@@ -89,6 +99,8 @@ const FILLER = [
   '吗 呢 吧 啊 呀 嘛 哦 了 的 是 请 叫啥名字 叫什么名字 叫什么 叫啥 名字',
   '是谁 谁 哪位 哪个 哪些人 那篇 这篇 这一 那一 这期 那期 一下子 现在 目前',
   '当时 哈 嗯 咱们 咱 俺们 俺 大家 已经 实际上 实际 真正 左右 差不多 上下',
+  '对不对 对吗 对么 没错吧 是真的吗 真的吗 说 提到 表示 谈到 结果 阐释 解释 阐述 诠释 理解 访谈中 对话中 采访中 原文 精确 准确 涉及 介绍了 分别为 哪一地 哪一方 哪地',
+  '两则 两家 两篇 两个 各自 具有 还有 除了 之外 以外',
   '什么意思 啥意思 意思 前后 到底 听说 知道 问问 想问问 这两年 那个 这些 那些 一点 有点',
   '办法 方法 法子 主要 做好 搞好 抓好 干好 弄好 有些 这篇报道 这篇文章 报道中 文章中 报道里 文章里 文中',
 ]
@@ -110,7 +122,7 @@ const THANKS =
 /** What a question reader knows of the knowledge. */
 export interface QuestionReaderOptions {
   readonly regions: readonly Region[];
-  readonly people: readonly { name: string; region?: string }[];
+  readonly people: readonly { name: string; kind: string; region?: string }[];
   /** The year of the newest article: 去年 and 今年 are relative to it. */
   readonly articleYear: number;
   /** Reads pinyin in Latin runs as the knowledge's words. */
@@ -178,6 +190,10 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
       const explicit = found.filter((r) => r.level !== '自治区').length;
       // A person named brings their region along (边中悦 → 克什克腾旗), but stays a search word.
       for (const { n, r } of personRegion) if (whole.includes(n) && !found.includes(r)) found.push(r);
+      // Officials are speakers, whose words a question may prefer; villagers are what it is about.
+      const peopleNamed = people
+        .filter((p) => p.kind === 'official' && whole.includes(p.name))
+        .map((p) => p.name);
       // The autonomous region is context, not a filter, when a county is named too.
       const specific = found.filter((r) => r.level !== '自治区');
       const regionsNamed = specific.length > 0 ? specific : found;
@@ -196,19 +212,34 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
               ...qualifierOf(checkMatch[1], checkMatch[4]),
             }
           : undefined;
-      // The figure a user checks (是不是161个) is their guess: not a search word.
-      if (check) searchText = searchText.replace(check.number, ' ');
+      // Someone named in a question about something else (刘政书记说……多少) says whose words to
+      // prefer; only a who question searches for the person.
+      if (intent !== 'who') {
+        for (const n of peopleNamed) searchText = searchText.split(`${n}书记`).join(' ').split(n).join(' ');
+      }
+      // The figure a user checks (是不是161个) is their guess: it helps find the fact when it is right,
+      // but does not count against an entry that prints another figure.
+      if (check) searchText = searchText.replace(check.text, ' ').replace(check.number, ' ');
       const year = yearOf(text, articleYear);
+      // Years named on both sides of the article's date (2016年……2017年) ask a result and a plan.
+      const years = [...text.matchAll(/(?:19|20)\d\d/g)].map((m) => Number(m[0]));
       const yearPeriod = year === undefined ? undefined : Number(year) >= articleYear ? 'target' : 'actual';
-      const target = TARGET.test(text);
-      const actual = ACTUAL.test(text);
+      const target = TARGET.test(text) || years.some((y) => y >= articleYear);
+      const actual = ACTUAL.test(text) || years.some((y) => y < articleYear && y >= articleYear - 1);
       // 去年……今年……: both the result and the plan are asked.
       const period = target && actual ? 'both' : target ? 'target' : actual ? 'actual' : yearPeriod;
+      // A plan asked in so many words (计划, 目标): not answered with a result, nor the reverse.
+      const strictPeriod = STRICT_TARGET.test(text)
+        ? 'target'
+        : STRICT_ACTUAL.test(text)
+          ? 'actual'
+          : undefined;
 
       const otherPlaces = [...new Set(whole.match(OTHER_PLACES) ?? [])];
       searchText = searchText.replace(PERIOD_WORDS, ' ');
-      if (COMPARE.test(text)) searchText = searchText.replace(COMPARE_WORDS, ' ');
-      searchText = stripFillers(searchText);
+      // 脱了贫, 建了房: the particle goes and the word closes up again.
+      searchText = stripFillers(searchText.replace(/(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])/g, ''));
+      if (COMPARE.test(text)) searchText = stripFillers(searchText.replace(COMPARE_WORDS, ' '));
       // Colloquial words: each may be held as itself or as one of the newspaper's words for it.
       const synonyms: Synonym[] = english.filter((e) => searchText.includes(e.span));
       for (const [pattern, words] of SYNONYMS) {
@@ -222,13 +253,19 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
         explicitRegions: explicit,
         intent,
         ...(period ? { period } : {}),
+        ...(strictPeriod && period !== 'both' ? { strictPeriod } : {}),
         comparison: COMPARE.test(text),
-        nameAsked: /名字|姓名|姓什么|姓啥/.test(text) || (intent === 'who' && /叫什么|叫啥/.test(text)),
+        authorAsked: intent === 'who' && /写的|作者|署名|署的|撰稿|执笔/.test(text),
+        ...(check ? { bonus: [check.number] } : {}),
+        nameAsked:
+          /名字|姓名|姓什么|姓啥|叫啥名|叫什么名/.test(text) ||
+          (intent === 'who' && /叫什么|叫啥/.test(text)),
         ...(check ? { check } : {}),
         searchText,
         synonyms,
         ...(year ? { year } : {}),
         otherPlaces,
+        peopleNamed,
         ...(smallTalk ? { smallTalk } : {}),
       };
     },
@@ -263,9 +300,15 @@ export function extractQuestion(text: string): string {
   let kept = clauses
     .filter((c) => !WRAPPER_CLAUSES.some((re) => re.test(c)))
     .map((c) => c.replace(REQUEST_PREFIX, ''));
-  // A long message tells a story around its question: keep the clauses that ask.
+  // A long message tells a story around its question: keep the clauses that ask, each with the
+  // clause before it when the asking one says little itself ("……约4.8万人，原文精确数字是多少").
   if (kept.join('').length > 24) {
-    const asking = kept.filter((c) => ASKING.test(c));
+    const asking = kept.flatMap((c, i) => {
+      if (!ASKING.test(c)) return [];
+      const own = stripFillers(c).replace(/\s/g, '');
+      const before = kept[i - 1];
+      return own.length < 5 && before && !ASKING.test(before) ? [before, c] : [c];
+    });
     if (asking.length > 0) kept = asking;
   }
   const out = kept.filter(Boolean).join('，');

@@ -58,6 +58,16 @@ export function rank(results: readonly Scored[], parsed: ParsedQuestion): Scored
         if (years.has(parsed.year)) score *= 1.25;
         else if (years.size > 0) score *= 0.8;
       }
+      // 谁写的: the author of a story, not the people in it.
+      if (parsed.authorAsked && r.entry.person?.kind === 'author') score *= 2;
+      // Someone named: their own words first.
+      if (
+        parsed.peopleNamed.length > 0 &&
+        r.entry.speaker &&
+        parsed.peopleNamed.includes(r.entry.speaker.name)
+      ) {
+        score *= 1.2;
+      }
       return { ...r, score };
     })
     .sort((a, b) => b.score - a.score);

@@ -35,6 +35,8 @@ export interface SearchQuery {
   readonly text: string;
   /** A word of `text` may be held as itself or as any of its alternatives (花 → 支出, 投资). */
   readonly synonyms?: readonly { readonly span: string; readonly alternatives: readonly string[] }[];
+  /** Words that add to the score of an entry holding them, without counting in its coverage. */
+  readonly bonus?: readonly string[];
 }
 
 /** The result of one search. */
@@ -65,6 +67,7 @@ const LIGHT =
   /[在和与及对给为地得就都也还其这那他她它们我你您个些有要会能把被从到让向比更最很又再已跟或呀吗呢吧啊哈嘛哦喔]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
 const SYNONYM_WEIGHT = 0.7;
+const BONUS_WEIGHT = 0.5;
 // Question words spelled in pinyin: they are not in the knowledge, but they say what is asked.
 const QUESTION_PINYIN = new Map([
   ['duoshao', '多少'],
@@ -119,10 +122,17 @@ export function buildIndex(entries: readonly Entry[]): Index {
   for (const [t, p] of postings) idfOf.set(t, Math.log(1 + n / p.size));
   // A term no entry holds weighs like the rarest: off-topic questions are made of such terms.
   const unknownIdf = Math.log(1 + n);
-  // An unknown Latin word weighs less: in a mixed question it is more often English than the topic.
+  // An unknown Latin word or number weighs less: more often English, or a user's rough figure
+  // (约4.8万人), than the topic.
   const idf = (t: string) =>
     idfOf.get(t) ??
-    (LIGHT.test(t) ? 0 : t.startsWith('@') ? unknownIdf * 0.3 : t.length === 1 ? unknownIdf / 2 : unknownIdf);
+    (LIGHT.test(t)
+      ? 0
+      : t.startsWith('@') || t.startsWith('#')
+        ? unknownIdf * 0.3
+        : t.length === 1
+          ? unknownIdf / 2
+          : unknownIdf);
 
   const vocabulary = buildVocabulary(entries);
   const vocabSet = new Set(vocabulary);
@@ -195,6 +205,9 @@ export function buildIndex(entries: readonly Entry[]): Index {
       for (const syn of synonyms) {
         for (const alt of syn.alternatives)
           for (const t of alt) if (!allTerms.has(t)) allTerms.set(t, SYNONYM_WEIGHT);
+      }
+      for (const b of query.bonus ?? []) {
+        for (const t of termsOf(normalizeText(b))) if (!allTerms.has(t)) allTerms.set(t, BONUS_WEIGHT);
       }
 
       const matched = new Map<number, { score: number; terms: Set<string> }>();
