@@ -184,6 +184,7 @@ export function buildIndex(entries: readonly Entry[]): Index {
       return parts
         .filter((p) => p.hanzi || p.text.length > 3)
         .map((p) => p.hanzi ?? p.text)
+        .filter(Boolean)
         .join(' ');
     });
 
@@ -333,8 +334,10 @@ function buildPinyinWords(
     ...bigrams,
     ...[...vocabulary].filter((x) => x.length <= 6).sort((a, b) => a.length - b.length),
   ];
+  vocabularyPairs = new Set(vocabulary.filter((w) => w.length === 2));
   for (const w of words) {
-    if (!/^[\u4e00-\u9fff]+$/.test(w)) continue;
+    // Single characters (the index keeps them too) would read any short syllable as a word.
+    if (!/^[\u4e00-\u9fff]{2,}$/.test(w)) continue;
     const key = spell(w);
     for (const k of new Set([key.replaceAll('ü', 'v'), key.replaceAll('ü', 'u')])) {
       if (/^[a-z]+$/.test(k)) {
@@ -358,42 +361,62 @@ interface PinyinPiece {
  */
 function segmentPinyin(compact: string, words: ReadonlyMap<string, string>, maxLen: number): PinyinPiece[] {
   const n = compact.length;
-  // cost[i]: [letters left uncovered, pieces] of the best cut of compact[i..].
+  // cost[i]: [letters left uncovered, weight of the pieces] of the best cut of compact[i..]. A word of
+  // the vocabulary or a question word weighs 1, a mere bigram of the knowledge 1.5 (it more often
+  // reads a junction of two words), a particle (shi, de, le) 1, and it stands for nothing.
   const cost: [number, number][] = Array.from({ length: n + 1 }, () => [0, 0]);
   const choice: number[] = new Array(n + 1).fill(0);
   for (let i = n - 1; i >= 0; i--) {
     let best: [number, number] = [(cost[i + 1]?.[0] ?? 0) + 1, (cost[i + 1]?.[1] ?? 0) + 1];
     let bestLen = 0;
-    for (let len = Math.min(maxLen, n - i); len >= 4; len--) {
-      const key = compact.slice(i, i + len);
-      if (!QUESTION_PINYIN.has(key) && !words.has(key)) continue;
+    const consider = (len: number, weight: number) => {
       const rest = cost[i + len] ?? [0, 0];
-      const c: [number, number] = [rest[0], rest[1] + 1];
+      const c: [number, number] = [rest[0], rest[1] + weight];
       if (c[0] < best[0] || (c[0] === best[0] && c[1] < best[1])) {
         best = c;
         bestLen = len;
       }
+    };
+    for (let len = Math.min(maxLen, n - i); len >= 4; len--) {
+      const key = compact.slice(i, i + len);
+      const hanzi = QUESTION_PINYIN.get(key) ?? words.get(key);
+      if (hanzi)
+        consider(len, QUESTION_PINYIN.has(key) || hanzi.length !== 2 || !isBigramOnly(hanzi) ? 1 : 1.5);
     }
+    const wordLen = bestLen;
+    for (const p of PARTICLES) if (compact.startsWith(p, i)) consider(p.length, 1);
     cost[i] = best;
-    choice[i] = bestLen;
+    // A negative choice marks a particle: it is read and dropped.
+    choice[i] = bestLen !== wordLen ? -bestLen : bestLen;
   }
   const out: PinyinPiece[] = [];
   let rest = '';
   for (let i = 0; i < n; ) {
-    const len = choice[i] ?? 0;
-    if (len === 0) {
+    const chosen = choice[i] ?? 0;
+    if (chosen === 0) {
       rest += compact[i];
       i++;
       continue;
     }
     if (rest) out.push({ text: rest });
     rest = '';
+    const len = Math.abs(chosen);
     const key = compact.slice(i, i + len);
-    out.push({ text: key, hanzi: QUESTION_PINYIN.get(key) ?? words.get(key) ?? key });
+    // A particle (negative choice) is read and dropped.
+    out.push({ text: key, hanzi: chosen < 0 ? '' : (QUESTION_PINYIN.get(key) ?? words.get(key) ?? '') });
     i += len;
   }
   if (rest) out.push({ text: rest });
   return out;
+}
+
+// Syllables that carry no topic in a pinyin question: 是, 的, 了, 吗, 呢, 个, 在, 有, 和, 啊, 呀, 吧.
+const PARTICLES = ['shi', 'de', 'le', 'ma', 'ne', 'ge', 'zai', 'you', 'he', 'a', 'ya', 'ba'];
+
+// Set by buildPinyinWords: two-character strings that are vocabulary words, not mere bigrams.
+let vocabularyPairs: ReadonlySet<string> = new Set();
+function isBigramOnly(hanzi: string): boolean {
+  return !vocabularyPairs.has(hanzi);
 }
 
 /** Levenshtein distance of two short strings. */

@@ -44,6 +44,17 @@ describe('answering figure questions', () => {
     expect(answered('keshiketeng 十二五 减贫').parts[0]?.figures[0]?.text).toBe('48229人');
   });
 
+  it('reads homophone slips of dictation and pinyin sentences', () => {
+    expect(answered('心和县建档力卡的贫困人口多少').parts[0]?.figures[0]?.text).toBe('16363名');
+    expect(answered('客什克疼旗今年要拖贫多少人').parts[0]?.figures[0]?.text).toBe('5755名');
+    expect(answered('老宋家的小洋糕下了几只').parts[0]?.figures.map((f) => f.text)).toContain('37只');
+    expect(answered('Xinghe xian 2016 nian chengzhenhua lv shi duoshao').parts[0]?.figures[0]?.text).toBe(
+      '48%',
+    );
+    // What the knowledge holds as it is, is never "corrected": 财政收入 is not 增收.
+    expect(engine.answer('克旗的财政收入是多少').kind).toBe('none');
+  });
+
   it('prefers the target when asked about plans and the result when asked about the past', () => {
     expect(answered('兴和县今年计划脱贫多少人').parts[0]?.entry.id).toBe('xh-out-of-poverty-plan-2017');
     expect(answered('兴和县去年脱贫多少人').parts[0]?.entry.id).toBe('xh-out-of-poverty-2016');
