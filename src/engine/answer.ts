@@ -11,7 +11,7 @@ import { createQuestionReader, type ParsedQuestion } from './query.js';
 import { rank } from './rank.js';
 import { buildIndex, type Scored, type WeightedTerm } from './retrieve.js';
 import { termsOf } from './text.js';
-import type { Answer, AnswerPart, AskContext, EntryRef, NoAnswer } from './types.js';
+import type { Answer, Answered, AnswerPart, AskContext, EntryRef, NoAnswer } from './types.js';
 import { createUnreportedDetector } from './unreported.js';
 
 /** Options of the engine; the defaults are tuned on the project's question sets. */
@@ -79,6 +79,9 @@ export const DEFAULT_OPTIONS = {
   minCoverage: 0.5,
   leadLength: 300,
 } as const;
+
+// The words that make a clause a question of its own.
+const ASKS = /多少|几|什么|啥|怎么|怎样|如何|哪|谁|吗|么|呢|是否|是不是|有没有/;
 
 /** What the index searches for a question read. */
 function searchOf(parsed: ParsedQuestion) {
@@ -165,7 +168,7 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     indicatorsOf: (regionId) => facts.filter((f) => f.region?.id === regionId).map(refOf),
     answer: (question, context) => {
       try {
-        return answerOne(question, context);
+        return answerSeveral(question, context) ?? answerOne(question, context);
       } catch (error) {
         // A bug in the engine must not take a user's question down with it; it is reported.
         opts.onError?.(error, String(question));
@@ -181,6 +184,44 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     extra: Partial<NoAnswer> = {},
   ): NoAnswer {
     return { kind: 'none', question, reason, suggestions, confidence: 0, ...extra };
+  }
+
+  /**
+   * Two questions in one message ("截至2015年底克旗仍有多少个贫困嘎查村，2017年计划销号多少个？"): each
+   * asking clause that says enough by itself is answered on its own (with the message's region), and
+   * the answers are put side by side. Undefined when the message is one question.
+   */
+  function answerSeveral(question: string, context?: AskContext): Answer | undefined {
+    if (typeof question !== 'string' || question.length > opts.maxQuestionLength) return undefined;
+    const clauses = question.split(/[，,。？?；;！!\n]+/).filter((c) => c.trim());
+    if (clauses.length < 2) return undefined;
+    const whole = reader.read(question, opts.botUsername);
+    const asking = clauses.filter((c) => {
+      const read = reader.read(c, opts.botUsername);
+      return ASKS.test(read.text) && read.searchText.replace(/\s/g, '').length >= 3;
+    });
+    if (asking.length < 2) return undefined;
+    const region = whole.regions[0];
+    const answers = asking.slice(0, 3).map((c) => {
+      const named = reader.read(c, opts.botUsername).regions.length > 0;
+      return answerOne(named || !region ? c : `${region.name}${c}`, context);
+    });
+    if (!answers.every((a): a is Answered => a.kind === 'answered')) return undefined;
+    const parts = answers
+      .flatMap((a) => a.parts)
+      .filter((p, i, all) => all.findIndex((x) => x.entry.id === p.entry.id) === i);
+    if (parts.length < 2) return undefined;
+    const ids = new Set(parts.map((p) => p.entry.id));
+    return {
+      kind: 'answered',
+      question,
+      parts,
+      related: answers
+        .flatMap((a) => a.related)
+        .filter((r, i, all) => !ids.has(r.id) && all.findIndex((x) => x.id === r.id) === i)
+        .slice(0, 4),
+      confidence: Math.min(...answers.map((a) => a.confidence)),
+    };
   }
 
   function answerOne(question: string, context?: AskContext): Answer {

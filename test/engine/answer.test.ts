@@ -91,6 +91,11 @@ describe('answering figure questions', () => {
     expect(renderPlain(no)).toMatch(/不是。报道中是 48%/);
   });
 
+  it('answers two questions asked in one message side by side', () => {
+    const a = answered('截至2015年底克旗仍有多少个贫困嘎查村，2017年计划销号多少个？');
+    expect(a.parts.map((p) => p.figures[0]?.text)).toEqual(['44个', '21个']);
+  });
+
   it('sets greetings and thanks around a question aside', () => {
     const a = answered('老师您好，我在写毕业论文，想请教一下兴和县的城镇化率是多少？谢谢！');
     expect(a.parts[0]?.figures[0]?.text).toBe('48%');
