@@ -308,7 +308,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
         text: `${a.source.publication} 报纸 报道 文章 出处 来源 日期 哪天 哪一天 日子 出版 发表 刊登 刊发 登载 版面 第几版 哪版 这一版 本版 标题 题目 大标题 总标题 编辑 主编 责任编辑 版式 制图 会议 精神 栏目`,
         weight: 2,
       },
-      { text: `${a.source.title} ${a.source.column ?? ''}`, weight: 1 },
+      { text: `${a.source.title} ${a.source.section ?? ''} ${a.source.column ?? ''}`, weight: 1 },
     ],
     body: about,
     citation: cite('报头'),
