@@ -242,8 +242,16 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
       if (COMPARE.test(text)) searchText = stripFillers(searchText.replace(COMPARE_WORDS, ' '));
       // Colloquial words: each may be held as itself or as one of the newspaper's words for it.
       const synonyms: Synonym[] = english.filter((e) => searchText.includes(e.span));
+      // A name is never read as its characters' synonyms (the 花 of 王进花 is no 支出).
+      const inName = new Uint8Array(searchText.length);
+      for (const { name } of people) {
+        for (let at = searchText.indexOf(name); at >= 0; at = searchText.indexOf(name, at + 1)) {
+          inName.fill(1, at, at + name.length);
+        }
+      }
       for (const [pattern, words] of SYNONYMS) {
         for (const m of searchText.matchAll(new RegExp(pattern.source, 'g'))) {
+          if (inName[m.index]) continue;
           synonyms.push({ span: m[0], alternatives: words.split(/\s+/) });
         }
       }
