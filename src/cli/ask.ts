@@ -12,11 +12,13 @@ import { takeFlag, takeOption } from './args.js';
 
 const USAGE = `usage: npm run ask -- "问题"            ask one question
        npm run ask -- --json < questions.txt   one question a line in, one JSON object a line out
-options: --knowledge DIR   the knowledge folder (default: KNOWLEDGE_DIR or ./knowledge)`;
+options: --knowledge DIR   the knowledge folder (default: KNOWLEDGE_DIR or ./knowledge)
+         --explain         also print how the question was read and the best candidates`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = [...argv];
   const json = takeFlag(args, '--json');
+  const explain = takeFlag(args, '--explain');
   const dir = takeOption(args, '--knowledge') ?? process.env.KNOWLEDGE_DIR ?? defaultKnowledgeDir();
   if (takeFlag(args, '--help') || takeFlag(args, '-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -47,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   process.stdout.write(`${renderPlain(engine.answer(question))}\n`);
+  if (explain) process.stdout.write(`\n${JSON.stringify(engine.explain(question), null, 2)}\n`);
   return 0;
 }
 

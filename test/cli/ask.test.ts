@@ -35,6 +35,14 @@ describe('npm run ask', () => {
     expect(lines[1].reason).toBe('off-topic');
   });
 
+  it('explains how a question was read and what it matched, for maintainers', () => {
+    const run = ask(['--explain', '兴合县的城镇化率']);
+    expect(run.status).toBe(0);
+    const explanation = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1));
+    expect(explanation.read.regions).toEqual(['兴和县']);
+    expect(explanation.candidates[0].id).toBe('xh-urbanization-rate-2016');
+  });
+
   it('says what is wrong with a broken knowledge folder, without a stack trace', () => {
     const run = ask(['--knowledge', join(ROOT, 'test/fixtures/broken-does-not-exist'), '问题']);
     expect(run.status).toBe(1);
