@@ -123,6 +123,7 @@ const Reliability = {
   RETRY_MAX: whole('RETRY_MAX', 0, 20, DEFAULT_RETRY_POLICY.maxRetries),
   RETRY_MAX_WAIT_SECONDS: whole('RETRY_MAX_WAIT_SECONDS', 1, 3600, DEFAULT_RETRY_POLICY.maxRetryAfterS),
   API_TIMEOUT_SECONDS: between('API_TIMEOUT_SECONDS', 1, 600, DEFAULT_RETRY_POLICY.timeoutMs / 1000),
+  RETRY_UNCERTAIN_SENDS: whole('RETRY_UNCERTAIN_SENDS', 0, 3, DEFAULT_RETRY_POLICY.repeatUncertainSends),
   FLOOD_CONTROL: onOff('FLOOD_CONTROL', 'on'),
   FLOOD_MAX_QUESTIONS: whole('FLOOD_MAX_QUESTIONS', 1, 1000, 6),
   FLOOD_WINDOW_SECONDS: between('FLOOD_WINDOW_SECONDS', 1, 3600, 10),
@@ -269,6 +270,7 @@ function reliabilityOf(e: z.infer<typeof Common>): ReliabilityConfig {
       maxRetries: e.RETRY_MAX,
       maxRetryAfterS: e.RETRY_MAX_WAIT_SECONDS,
       timeoutMs: Math.round(e.API_TIMEOUT_SECONDS * 1000),
+      repeatUncertainSends: e.RETRY_UNCERTAIN_SENDS,
     },
     ...(e.FLOOD_CONTROL === 'on'
       ? {

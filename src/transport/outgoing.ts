@@ -16,8 +16,9 @@
  *   exponential backoff and jitter.
  * - A connection that broke after the request went out (reset, hang-up, our timeout): Telegram may
  *   already have sent the message, and the Bot API has no way to ask. Calls that are harmless to
- *   repeat (get*, set*, deleteWebhook, sendChatAction …) are retried; sending, forwarding, editing
- *   and answering are not, so that nobody ever gets a message twice (the failure is logged).
+ *   repeat (get*, set*, deleteWebhook, sendChatAction …) are retried; a send is repeated
+ *   `repeatUncertainSends` times (default once: an answer seen twice beats an answer lost; 0 never
+ *   repeats it), with a warning in the log.
  * - Other 4xx (bad request, blocked by the user, kicked from the group): never retried; the caller
  *   gets the error and logs it once.
  * Every retry is bounded (`maxRetries` per call).
@@ -55,6 +56,12 @@ export interface RetryPolicy {
   readonly maxRetryAfterS: number;
   /** One attempt's timeout; a call that takes longer counts as a broken connection. */
   readonly timeoutMs: number;
+  /**
+   * How many times a send whose connection broke after the request went out is repeated. Telegram
+   * may or may not have acted on it: 1 (the default) prefers an answer seen twice to an answer lost;
+   * 0 never repeats it (no duplicate, ever, but the answer may be lost).
+   */
+  readonly repeatUncertainSends: number;
 }
 
 /** Converts Telegram's published rates into the limiter's windows. */
@@ -86,6 +93,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 8000,
   maxRetryAfterS: 60,
   timeoutMs: 30_000,
+  repeatUncertainSends: 1,
 };
 
 /** What the limiter did, for logs, tests and the benchmark. */
@@ -200,14 +208,22 @@ export function createOutgoing(options: OutgoingOptions): Outgoing {
   }
 
   /** How long to wait before the next attempt, or undefined when the call must fail now. */
-  function nextDelay(method: string, kind: FailureKind, err: unknown, attempt: number): number | undefined {
+  function nextDelay(
+    method: string,
+    kind: FailureKind,
+    err: unknown,
+    attempt: number,
+    uncertainSoFar: number,
+  ): number | undefined {
     if (kind === 'refused' || kind === 'other') return undefined;
     if (attempt >= retry.maxRetries) return undefined;
     if (kind === 'flood') {
       const seconds = retryAfterOf(err) ?? 1;
       return seconds <= retry.maxRetryAfterS ? seconds * 1000 : undefined;
     }
-    if (kind === 'uncertain' && !REPEATABLE.test(method)) return undefined;
+    if (kind === 'uncertain' && !REPEATABLE.test(method) && uncertainSoFar >= retry.repeatUncertainSends) {
+      return undefined;
+    }
     return backoff(attempt);
   }
 
@@ -218,6 +234,7 @@ export function createOutgoing(options: OutgoingOptions): Outgoing {
     options: CallOptions,
   ): Promise<T> {
     const log = options.logger ?? logger;
+    let uncertain = 0;
     for (let attempt = 0; ; attempt++) {
       const timeout = AbortSignal.timeout(retry.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -226,7 +243,7 @@ export function createOutgoing(options: OutgoingOptions): Outgoing {
       } catch (err) {
         if (options.signal?.aborted) throw err;
         const kind = classifyFailure(err, timeout.aborted);
-        const delay = stopped ? undefined : nextDelay(method, kind, err, attempt);
+        const delay = stopped ? undefined : nextDelay(method, kind, err, attempt, uncertain);
         if (delay === undefined) {
           const where = { method, chat_id: chatIdOf(payload), attempts: attempt + 1, failure: kind };
           if (kind === 'uncertain' && !REPEATABLE.test(method)) {
@@ -243,6 +260,13 @@ export function createOutgoing(options: OutgoingOptions): Outgoing {
         }
         if (kind === 'flood' || kind === 'server' || kind === 'unreachable' || kind === 'uncertain') {
           stats.retries[kind]++;
+        }
+        if (kind === 'uncertain' && !REPEATABLE.test(method)) {
+          uncertain++;
+          log.warn(
+            { method, chat_id: chatIdOf(payload), attempt: attempt + 1 },
+            'the connection broke after the request was sent; repeating it once, so the answer is not lost (if Telegram had sent it, it arrives twice)',
+          );
         }
         log.info(
           { method, chat_id: chatIdOf(payload), attempt: attempt + 1, failure: kind, delay_ms: delay },

@@ -108,15 +108,15 @@ describe('5xx and connections', () => {
     expect(run.app.outgoing.stats.retries.unreachable).toBeGreaterThan(before);
   });
 
-  it('does not repeat an answer whose connection broke after it was sent: the user has it once', async () => {
-    const [user] = users(1, 'Broken');
+  it('repeats an answer whose connection was dropped on sendMessage: delivered, exactly once', async () => {
+    const [user] = users(1, 'Dropped');
     if (!user) throw new Error('no user');
-    run.server.injectFault({ method: 'sendMessage', chatId: user.id, fault: { type: 'drop-after' } });
+    run.server.injectFault({ method: 'sendMessage', chatId: user.id, fault: { type: 'drop' } });
     ask(user);
     await answered([user]);
     expect(botMessages(run.server, user.id)).toHaveLength(1);
-    expect(sendsTo(user.id)).toHaveLength(1);
-    expect(run.logs.some((l) => l.includes('not repeated'))).toBe(true);
+    expect(sendsTo(user.id)).toHaveLength(2);
+    expect(run.logs.some((l) => l.includes('repeating it once'))).toBe(true);
   });
 
   it('never retries a user who blocked the bot (403), logs it once as a warning, and serves the others', async () => {

@@ -166,12 +166,33 @@ describe('retries', () => {
     expect(outgoing.stats.retries.unreachable).toBeGreaterThan(0);
   });
 
-  it('never repeats a send whose connection broke after the request went out: no duplicate, ever', async () => {
+  it('repeats a send whose connection broke after the request went out once, so no answer is lost', async () => {
     const { telegram, outgoing } = client();
+    // Dropped before Telegram acted: the repeat delivers it, once.
+    server.injectFault({ method: 'sendMessage', fault: { type: 'drop' } });
+    await telegram.sendMessage(alice.id, 'dropped, then delivered');
+    expect(botMessages(server, alice.id).map((m) => m.text)).toEqual(['dropped, then delivered']);
+    // Dropped after Telegram acted: the user may see it twice, and the log says why.
+    server.injectFault({ method: 'sendMessage', fault: { type: 'drop-after' } });
+    await telegram.sendMessage(alice.id, 'delivered, answer lost');
+    expect(botMessages(server, alice.id).map((m) => m.text)).toEqual([
+      'dropped, then delivered',
+      'delivered, answer lost',
+      'delivered, answer lost',
+    ]);
+    expect(outgoing.stats.retries.uncertain).toBe(2);
+    expect(log.lines.filter((l) => String(l.msg).includes('repeating it once'))).toHaveLength(2);
+    // Broken twice in a row: repeated once only, then given up and logged.
+    server.injectFault({ method: 'sendMessage', times: 2, fault: { type: 'drop' } });
+    await expect(telegram.sendMessage(alice.id, 'lost')).rejects.toThrow();
+    expect(outgoing.stats.notRepeated).toBe(1);
+  });
+
+  it('with RETRY_UNCERTAIN_SENDS=0, never repeats such a send: no duplicate, ever', async () => {
+    const { telegram, outgoing } = client({ retry: { repeatUncertainSends: 0 } });
     server.injectFault({ method: 'sendMessage', fault: { type: 'drop-after' } });
     await expect(telegram.sendMessage(alice.id, 'delivered, answer lost')).rejects.toThrow();
     expect(botMessages(server, alice.id).map((m) => m.text)).toEqual(['delivered, answer lost']);
-
     server.injectFault({ method: 'sendMessage', fault: { type: 'drop' } });
     await expect(telegram.sendMessage(alice.id, 'lost')).rejects.toThrow();
     expect(sends()).toHaveLength(2);
@@ -197,8 +218,8 @@ describe('retries', () => {
     ]);
   });
 
-  it('a send that times out is not repeated either', async () => {
-    const { telegram } = client({ retry: { timeoutMs: 200 } });
+  it('with RETRY_UNCERTAIN_SENDS=0, a send that times out is not repeated either', async () => {
+    const { telegram } = client({ retry: { timeoutMs: 200, repeatUncertainSends: 0 } });
     server.injectFault({ method: 'sendMessage', fault: { type: 'hang' } });
     const started = Date.now();
     await expect(telegram.sendMessage(alice.id, 'x')).rejects.toThrow();
