@@ -172,12 +172,11 @@ export function buildIndex(entries: readonly Entry[]): Index {
   const correct = (text: string) =>
     text.replace(/[\u4e00-\u9fff]{3,}/g, (run) => (run.length <= 8 ? correctRun(run) : run));
 
-  let pinyinWords: Map<string, string> | undefined;
-  let pinyinMax = 0;
+  // Built with the index (some 20 ms) rather than on the first pinyin question, which would wait for it.
+  const [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary, postings.keys());
   /** Latin runs in pinyin (chengzhenhualv, nongcun jumin) → the vocabulary words they spell. */
   const readPinyin = (text: string): string =>
     text.replace(/[a-z]+(?: [a-z]+)*/g, (latin) => {
-      if (!pinyinWords) [pinyinWords, pinyinMax] = buildPinyinWords(vocabulary, postings.keys());
       const parts = segmentPinyin(latin.replace(/ /g, ''), pinyinWords, pinyinMax);
       if (!parts.some((p) => p.hanzi)) return latin;
       // Between pinyin words, short leftovers are particles and measure words (le, de, ge): dropped.
