@@ -196,16 +196,16 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
     const clauses = question.split(/[，,。？?；;！!\n]+/).filter((c) => c.trim());
     if (clauses.length < 2) return undefined;
     const whole = reader.read(question, opts.botUsername);
-    const asking = clauses.filter((c) => {
-      const read = reader.read(c, opts.botUsername);
-      return ASKS.test(read.text) && read.searchText.replace(/\s/g, '').length >= 3;
-    });
+    const asking = clauses
+      .map((c) => ({ c, read: reader.read(c, opts.botUsername) }))
+      .filter(({ read }) => ASKS.test(read.text) && read.searchText.replace(/\s/g, '').length >= 3);
     if (asking.length < 2) return undefined;
     const region = whole.regions[0];
-    const answers = asking.slice(0, 3).map((c) => {
-      const named = reader.read(c, opts.botUsername).regions.length > 0;
-      return answerOne(named || !region ? c : `${region.name}${c}`, context);
-    });
+    const answers = asking
+      .slice(0, 3)
+      .map(({ c, read }) =>
+        answerOne(read.regions.length > 0 || !region ? c : `${region.name}${c}`, context),
+      );
     if (!answers.every((a): a is Answered => a.kind === 'answered')) return undefined;
     const parts = answers
       .flatMap((a) => a.parts)
@@ -253,7 +253,10 @@ export function createAnswerEngine(knowledge: Knowledge, options: AnswerEngineOp
         ? ranked.slice(1, 5).find((r) => r.coverage >= opts.minCoverage && r.score >= top.score * 0.5)
         : undefined;
     const best = fuller ?? top;
-    if (fuller) ranked.splice(ranked.indexOf(fuller), 1) && ranked.unshift(fuller);
+    if (fuller) {
+      ranked.splice(ranked.indexOf(fuller), 1);
+      ranked.unshift(fuller);
+    }
     const region = parsed.regions[0];
 
     // Another place (云南, 北京) and none of ours: the article reports nothing about it, unless the

@@ -208,7 +208,7 @@ function articleEntries(a: LoadedArticle): Omit<Entry, 'phrases'>[] {
         section,
         iv?.headline ?? (region ? interviewOfRegion.get(region.id)?.headline : undefined),
       ),
-      relatedIds: f.from.kind === 'turn' && f.from.id ? [f.from.id] : f.from.id ? [f.from.id] : [],
+      relatedIds: f.from.id ? [f.from.id] : [],
       fact: f,
     });
   }

@@ -177,7 +177,6 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
       const whole = correct(readHomophones(arabizeNumerals(readLatin(latin))));
       // Regions are read from the whole message; the question itself from the clauses that ask.
       for (const { n, r } of mentions) if (n && whole.includes(n) && !found.includes(r)) found.push(r);
-      const intentText = whole;
       let text = arabizeNumerals(correct(stripPoliteness(extractQuestion(whole))));
       let searchText = text;
       for (const { n } of mentions) {
@@ -198,7 +197,7 @@ export function createQuestionReader(options: QuestionReaderOptions): QuestionRe
       const specific = found.filter((r) => r.level !== '自治区');
       const regionsNamed = specific.length > 0 ? specific : found;
 
-      const intent = intentOf(intentText);
+      const intent = intentOf(whole);
       const checkMatch =
         /(大约|大概|差不多|将近|接近|超过|不到|至少|少于|多于)?(\d+(?:\.\d+)?)\s*(%|[万亿]?[个户人名所套只元年次项间位家平]?)(多|余|以上|出头|左右|上下|以下)?/.exec(
           text,
